@@ -1,0 +1,76 @@
+import type {
+  Activity,
+  CadenceTask,
+  Channel,
+  TaskClosure,
+  TaskDraft,
+} from '../src/engine/types.ts';
+
+/** A lead as a connector reads it, normalised to what the cadence needs. */
+export interface CrmLead {
+  readonly id: string;
+  readonly name: string;
+  readonly company?: string;
+  readonly ownerId?: string;
+  /** ISO instant the lead arrived in the CRM. */
+  readonly createdAt: string;
+  /** IANA zone held on the lead, if the CRM has one. */
+  readonly timezone?: string;
+  readonly phone?: string;
+  readonly country?: string;
+  /** The CRM status is one of the configured open statuses. */
+  readonly isOpen: boolean;
+  readonly converted: boolean;
+  /** Channels the lead opted out of (do-not-call, email opt-out, …). */
+  readonly optedOut: readonly Channel[];
+}
+
+/** Everything the engine needs about one lead, loaded in one go. */
+export interface LeadRecord {
+  readonly lead: CrmLead;
+  /** Tasks this service created earlier, whatever their status. */
+  readonly tasks: readonly CadenceTask[];
+  readonly activities: readonly Activity[];
+}
+
+export interface LeadChanges {
+  readonly leadId: string;
+  readonly create: readonly TaskDraft[];
+  readonly close: readonly TaskClosure[];
+}
+
+/**
+ * The one seam between the service and a CRM. Implementations batch: one call covers many
+ * leads. Writes are idempotent by `TaskDraft.stepKey`: a task whose key already exists is
+ * not created again.
+ */
+export interface CrmConnector {
+  readonly name: string;
+  /** Loads the leads that exist; unknown ids are absent from the map. */
+  loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>>;
+  applyChanges(changes: readonly LeadChanges[]): Promise<void>;
+  /** True when the CRM can be reached with the configured credentials. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * A CRM call that failed. `retryable` failures (rate limits, outages) make the webhook answer
+ * 503 with `Retry-After`, so the CRM delivers the event again.
+ */
+export class CrmError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    options: { code: string; retryable: boolean; retryAfterSeconds?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'CrmError';
+    this.code = options.code;
+    this.retryable = options.retryable;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

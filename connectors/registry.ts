@@ -1,0 +1,25 @@
+import type { CrmConnector } from './crm-connector.port.ts';
+import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
+
+export interface ConnectorChoice {
+  readonly connector: CrmConnector;
+  /** Set when the embedded sandbox serves, so its own routes can be mounted. */
+  readonly sandbox?: SandboxCrm;
+}
+
+export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
+
+/** The one place that maps `CRM` to a connector; a new CRM is one more case here. */
+export function createConnector(crm: string, now: () => number): ConnectorResult {
+  switch (crm) {
+    case 'sandbox': {
+      const sandbox = createSandboxCrm(now);
+      return { ok: true, value: { connector: sandbox, sandbox } };
+    }
+    default:
+      return {
+        ok: false,
+        message: `CRM=${crm}: this connector is not available in this version yet; use CRM=sandbox`,
+      };
+  }
+}

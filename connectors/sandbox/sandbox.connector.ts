@@ -1,0 +1,160 @@
+import type { CadenceTask, Channel, Outcome } from '../../src/engine/types.ts';
+import type { CrmConnector, LeadChanges, LeadRecord } from '../crm-connector.port.ts';
+import {
+  type NewSandboxLead,
+  OPEN_STATUSES,
+  type SandboxLead,
+  type SandboxLeadPatch,
+  type SandboxTask,
+} from './sandbox.types.ts';
+
+export type CompleteResult =
+  | { ok: true; task: SandboxTask }
+  | { ok: false; code: 'task_not_found' | 'task_not_open' };
+
+/** The embedded in-memory CRM: a connector plus the few writes a CRM user would make. */
+export interface SandboxCrm extends CrmConnector {
+  createLead(input: NewSandboxLead): SandboxLead;
+  getLead(id: string): SandboxLead | undefined;
+  listLeads(): SandboxLead[];
+  tasksOf(leadId: string): SandboxTask[];
+  getTask(id: string): SandboxTask | undefined;
+  updateLead(id: string, patch: SandboxLeadPatch): SandboxLead | undefined;
+  completeTask(id: string, outcome: Outcome): CompleteResult;
+}
+
+function optedOut(lead: SandboxLead): Channel[] {
+  return [
+    ...(lead.doNotCall ? (['call', 'sms'] as const) : []),
+    ...(lead.emailOptOut ? (['email'] as const) : []),
+  ];
+}
+
+function toCadenceTask(t: SandboxTask): CadenceTask {
+  const doneAt = t.completedAt ?? t.closedAt;
+  return {
+    id: t.id,
+    cadenceId: t.cadenceId,
+    step: t.step,
+    channel: t.channel,
+    status: t.status,
+    createdAt: t.createdAt,
+    dueAt: t.dueAt,
+    ...(doneAt === undefined ? {} : { doneAt }),
+    ...(t.outcome === undefined ? {} : { outcome: t.outcome }),
+    ...(t.ownerId === undefined ? {} : { ownerId: t.ownerId }),
+  };
+}
+
+function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord {
+  const { id, name, company, ownerId, createdAt, timezone, phone, country } = lead;
+  return {
+    lead: {
+      id,
+      name,
+      createdAt,
+      ...(company === undefined ? {} : { company }),
+      ...(ownerId === undefined ? {} : { ownerId }),
+      ...(timezone === undefined ? {} : { timezone }),
+      ...(phone === undefined ? {} : { phone }),
+      ...(country === undefined ? {} : { country }),
+      isOpen: OPEN_STATUSES.has(lead.status),
+      converted: lead.status === 'converted',
+      optedOut: optedOut(lead),
+    },
+    tasks: tasks.map(toCadenceTask),
+    // Completing a sandbox task is how a call or email gets logged, so outcomes live on the tasks.
+    activities: [],
+  };
+}
+
+/** Creates an empty sandbox CRM; `now` is its clock, for timestamps it records. */
+export function createSandboxCrm(now: () => number): SandboxCrm {
+  const leads = new Map<string, SandboxLead>();
+  const tasks = new Map<string, SandboxTask>();
+  const sequences = { lead: 0, task: 0 };
+  const nextId = (kind: 'lead' | 'task') => `${kind}-${++sequences[kind]}`;
+  const iso = () => new Date(now()).toISOString();
+  const tasksOf = (leadId: string) => [...tasks.values()].filter((t) => t.leadId === leadId);
+
+  function apply({ leadId, create, close }: LeadChanges): void {
+    const existingKeys = new Set(tasksOf(leadId).map((t) => t.stepKey));
+    for (const d of create) {
+      if (existingKeys.has(d.stepKey)) continue;
+      const id = nextId('task');
+      const { stepKey, cadenceId, step, channel, title, body, priority, dueAt, reminderAt } = d;
+      tasks.set(id, {
+        id,
+        leadId,
+        stepKey,
+        cadenceId,
+        step,
+        channel,
+        status: 'open',
+        subject: title,
+        body,
+        priority,
+        dueAt,
+        reminderAt,
+        createdAt: iso(),
+        ...(d.ownerId === undefined ? {} : { ownerId: d.ownerId }),
+      });
+      existingKeys.add(stepKey);
+    }
+    for (const { taskId, reason } of close) {
+      const task = tasks.get(taskId);
+      if (task?.status !== 'open') continue;
+      tasks.set(taskId, { ...task, status: 'closed', closedAt: iso(), closeReason: reason });
+    }
+  }
+
+  return {
+    name: 'sandbox',
+    async loadLeads(ids) {
+      const records = new Map<string, LeadRecord>();
+      for (const id of ids) {
+        const lead = leads.get(id);
+        if (lead) records.set(id, toRecord(lead, tasksOf(id)));
+      }
+      return records;
+    },
+    async applyChanges(changes) {
+      for (const change of changes) apply(change);
+    },
+    async isReady() {
+      return true;
+    },
+    async close() {},
+    createLead(input) {
+      const lead: SandboxLead = {
+        status: 'new',
+        doNotCall: false,
+        emailOptOut: false,
+        ...input,
+        id: nextId('lead'),
+        createdAt: iso(),
+      };
+      leads.set(lead.id, lead);
+      return lead;
+    },
+    getLead: (id) => leads.get(id),
+    listLeads: () => [...leads.values()],
+    tasksOf,
+    getTask: (id) => tasks.get(id),
+    updateLead(id, patch) {
+      const lead = leads.get(id);
+      if (!lead) return undefined;
+      const updated = { ...lead, ...patch };
+      leads.set(id, updated);
+      return updated;
+    },
+    completeTask(id, outcome) {
+      const task = tasks.get(id);
+      if (!task) return { ok: false, code: 'task_not_found' };
+      if (task.status !== 'open') return { ok: false, code: 'task_not_open' };
+      const done: SandboxTask = { ...task, status: 'completed', completedAt: iso(), outcome };
+      tasks.set(id, done);
+      return { ok: true, task: done };
+    },
+  };
+}

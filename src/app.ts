@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CrmConnector } from '../connectors/crm-connector.port.ts';
+import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
+import type { Config } from './config/config.ts';
+import { scheduleFrom } from './config/schedule.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
+import { cadenceRoutes } from './routes/cadence.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { sandboxRoutes } from './routes/sandbox.routes.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly connector: CrmConnector;
+  /** The embedded CRM, when it is the connector: mounts the `/sandbox` routes. */
+  readonly sandbox?: SandboxCrm | undefined;
+  readonly logger: FastifyBaseLogger;
+  /** Epoch milliseconds; tests pass a fixed clock. */
+  readonly now?: () => number;
+}
+
+/** Bodies larger than this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the service from explicit dependencies; never listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, connector, sandbox, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandling(app);
+
+  const schedule = scheduleFrom(config);
+  const pipeline = createFollowUpPipeline({
+    connector,
+    cadence: config.cadence,
+    schedule,
+    now: deps.now ?? Date.now,
+    dryRun: config.dryRun,
+  });
+
+  await app.register(healthRoutes, { connector });
+  await app.register(cadenceRoutes, { cadence: config.cadence, schedule });
+  if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
+  return app;
+}

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { cadenceSchema } from '../cadence/cadence.schema.ts';
+import { researchCadence } from '../cadence/research-cadence.ts';
+import type { Cadence, MinuteRange } from '../engine/types.ts';
+import { type HolidaySpec, parseHolidays } from './holidays.ts';
+import { type Parsed, parseRange, parseWeeklyHours } from './hours.ts';
+
+export const CRM_NAMES = ['sandbox', 'hubspot', 'salesforce'] as const;
+export type CrmName = (typeof CRM_NAMES)[number];
+
+export interface Config {
+  /** @default 3000 */
+  readonly port: number;
+  /** @default '0.0.0.0' */
+  readonly host: string;
+  /** @default 'info' */
+  readonly logLevel: string;
+  /** @default 'sandbox' */
+  readonly crm: CrmName;
+  /** @default the research cadence */
+  readonly cadence: Cadence;
+  /** @default 'UTC' */
+  readonly timezone: string;
+  /** Ranges per ISO weekday (index 1 = Monday). @default Mon-Fri 09:00-17:00 */
+  readonly businessHours: readonly (readonly MinuteRange[])[];
+  /** @default 08:00-20:00 */
+  readonly leadContactHours: MinuteRange;
+  /** @default none */
+  readonly holidays: HolidaySpec;
+  /** @default false */
+  readonly dryRun: boolean;
+}
+
+type ReadFile = (path: string) => string;
+
+/** Turns a hand-written parser into a zod transform that reports its error on the variable. */
+function parsedBy<T>(parse: (text: string) => Parsed<T>) {
+  return z.string().transform((text, ctx): T => {
+    const result = parse(text);
+    if (result.ok) return result.value;
+    ctx.addIssue({ code: 'custom', message: result.error });
+    return z.NEVER;
+  });
+}
+
+function jsonCadence(text: string): Parsed<Cadence> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
+  }
+  const result = cadenceSchema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const details = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  return { ok: false, error: `not a valid cadence: ${details.join('; ')}` };
+}
+
+function envSchema(readFile: ReadFile) {
+  const cadenceFile = (path: string): Parsed<Cadence> => {
+    let text: string;
+    try {
+      text = readFile(path);
+    } catch (error) {
+      return {
+        ok: false,
+        error: `cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      };
+    }
+    return jsonCadence(text);
+  };
+  return z.object({
+    PORT: z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be at most 65535')
+      .default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    CRM: z.enum(CRM_NAMES).default('sandbox'),
+    CADENCE: parsedBy(jsonCadence).optional(),
+    CADENCE_FILE: parsedBy(cadenceFile).optional(),
+    TIMEZONE: z
+      .string()
+      .refine(
+        (zone) => IANAZone.isValidZone(zone),
+        'must be an IANA time zone such as Europe/Berlin',
+      )
+      .default('UTC'),
+    BUSINESS_HOURS: parsedBy(parseWeeklyHours).default(
+      parseWeeklyHoursOrThrow('Mon-Fri 09:00-17:00'),
+    ),
+    LEAD_CONTACT_HOURS: parsedBy(parseRange).default({ start: 8 * 60, end: 20 * 60 }),
+    HOLIDAYS: parsedBy(parseHolidays).default({ regions: [], dates: [] }),
+    DRY_RUN: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+      .transform((v) => ['true', '1', 'yes'].includes(v))
+      .default(false),
+  });
+}
+
+function parseWeeklyHoursOrThrow(text: string): MinuteRange[][] {
+  const parsed = parseWeeklyHours(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.value;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+
+/**
+ * Validates the environment once. Every bad variable is named in one message, so an operator
+ * fixes them all in one go. Empty strings count as unset.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  readFile: ReadFile = (path) => readFileSync(path, 'utf8'),
+): ConfigResult {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const result = envSchema(readFile).safeParse(present);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => `  - ${String(i.path[0] ?? '(environment)')}: ${i.message}`);
+  if (present.CADENCE !== undefined && present.CADENCE_FILE !== undefined) {
+    problems.push('  - CADENCE, CADENCE_FILE: set one of them, not both');
+  }
+  if (!result.success || problems.length > 0) {
+    return { ok: false, message: `Invalid configuration:\n${problems.join('\n')}` };
+  }
+  const e = result.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      logLevel: e.LOG_LEVEL,
+      crm: e.CRM,
+      cadence: e.CADENCE ?? e.CADENCE_FILE ?? researchCadence,
+      timezone: e.TIMEZONE,
+      businessHours: e.BUSINESS_HOURS,
+      leadContactHours: e.LEAD_CONTACT_HOURS,
+      holidays: e.HOLIDAYS,
+      dryRun: e.DRY_RUN,
+    },
+  };
+}

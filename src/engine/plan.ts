@@ -1,0 +1,197 @@
+import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
+import {
+  type Cadence,
+  type CadenceState,
+  type CadenceStep,
+  type CadenceTask,
+  CHANNELS,
+  type Channel,
+  type CloseReason,
+  type Decision,
+  type LeadSnapshot,
+  REACHED_OUTCOMES,
+  type Schedule,
+  type StopReason,
+  type TaskClosure,
+  type TaskDraft,
+} from './types.ts';
+
+const MINUTE = 60_000;
+
+const CHANNEL_LABEL: Record<Channel, string> = {
+  call: 'Call',
+  email: 'Email',
+  sms: 'Text message',
+  social: 'Social touch',
+  task: 'Task',
+};
+
+/** The idempotency key of a cadence step for one lead. */
+export function stepKey(leadId: string, cadenceId: string, step: number): string {
+  return `${leadId}:${cadenceId}:${step}`;
+}
+
+function stopReason({ lead, tasks, activities }: LeadSnapshot): StopReason | undefined {
+  if (lead.converted) return 'converted';
+  const outcomes = [...tasks.map((t) => t.outcome), ...activities.map((a) => a.outcome)];
+  if (outcomes.some((o) => o !== undefined && REACHED_OUTCOMES.has(o))) return 'reached';
+  if (!lead.isOpen) return 'lead_closed';
+  return undefined;
+}
+
+/** Channels the lead must not be contacted on, with why. */
+function blockedChannels({ lead, tasks, activities }: LeadSnapshot): Map<Channel, CloseReason> {
+  const blocked = new Map<Channel, CloseReason>();
+  const wrongNumber = [...tasks, ...activities].some(
+    (t) => t.channel === 'call' && t.outcome === 'wrong_number',
+  );
+  if (wrongNumber) {
+    blocked.set('call', 'wrong_number');
+    blocked.set('sms', 'wrong_number');
+  }
+  for (const channel of lead.optedOut) blocked.set(channel, 'opted_out');
+  return blocked;
+}
+
+function byAge(a: CadenceTask, b: CadenceTask): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+}
+
+function doneAt(task: CadenceTask): number {
+  return Date.parse(task.doneAt ?? task.dueAt);
+}
+
+interface Timing {
+  readonly reminderAt: number;
+  readonly dueAt: number;
+}
+
+function timing(
+  step: CadenceStep,
+  snapshot: LeadSnapshot,
+  previousDone: number | undefined,
+  now: number,
+  schedule: Schedule,
+): Timing {
+  const zone = snapshot.lead.timezone;
+  const created = Date.parse(snapshot.lead.createdAt);
+  if (step.afterMinutes) {
+    const base = (previousDone ?? created) + step.afterMinutes.min * MINUTE;
+    const opening = nextOpening(Math.max(base, now), zone, schedule);
+    const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
+    // The due moment stays inside the same opening, so the rep is never asked to call after hours.
+    const lastMinute = Math.max(opening.start, opening.end - MINUTE);
+    return { reminderAt: opening.start, dueAt: Math.min(opening.start + span, lastMinute) };
+  }
+  const day = step.day ?? 1;
+  let earliest = Math.max(startOfLeadDay(created, zone, day), created, now);
+  if (day > 1 && previousDone !== undefined) {
+    earliest = Math.max(earliest, startOfNextDay(previousDone, zone));
+  }
+  const { start } = nextOpening(earliest, zone, schedule);
+  return { reminderAt: start, dueAt: start };
+}
+
+function draft(
+  snapshot: LeadSnapshot,
+  cadence: Cadence,
+  index: number,
+  position: { readonly nth: number; readonly of: number },
+  when: Timing,
+): TaskDraft {
+  const { lead } = snapshot;
+  const step = cadence.steps[index - 1] as CadenceStep;
+  const who = lead.company ? `${lead.name} (${lead.company})` : lead.name;
+  return {
+    stepKey: stepKey(lead.id, cadence.id, index),
+    cadenceId: cadence.id,
+    step: index,
+    channel: step.channel,
+    title: `${CHANNEL_LABEL[step.channel]} ${position.nth} of ${position.of} — ${who}`,
+    body: step.guidance,
+    priority: step.priority,
+    reminderAt: new Date(when.reminderAt).toISOString(),
+    dueAt: new Date(when.dueAt).toISOString(),
+    ...(lead.ownerId === undefined ? {} : { ownerId: lead.ownerId }),
+  };
+}
+
+type TrackResult = 'active' | 'done' | 'blocked';
+
+/**
+ * Decides which cadence tasks should be open for a lead now. Pure: the same snapshot, cadence,
+ * instant and schedule always give the same decision.
+ */
+export function plan(
+  snapshot: LeadSnapshot,
+  cadence: Cadence,
+  now: number,
+  schedule: Schedule,
+): Decision {
+  const leadId = snapshot.lead.id;
+  const close: TaskClosure[] = [];
+  const keep: string[] = [];
+  const create: TaskDraft[] = [];
+  const open = (t: CadenceTask) => t.status === 'open';
+
+  const stop = stopReason(snapshot);
+  if (stop) {
+    for (const t of snapshot.tasks.filter(open)) close.push({ taskId: t.id, reason: stop });
+    return { leadId, state: { status: 'stopped', reason: stop }, create, close, keep };
+  }
+
+  // Open tasks of another cadence or of a step that no longer exists are left over from a change.
+  const current: CadenceTask[] = [];
+  for (const t of [...snapshot.tasks].sort(byAge)) {
+    const step = t.cadenceId === cadence.id ? cadence.steps[t.step - 1] : undefined;
+    if (step?.channel === t.channel) current.push(t);
+    else if (open(t)) close.push({ taskId: t.id, reason: 'cadence_changed' });
+  }
+
+  const blocked = blockedChannels(snapshot);
+  const results: TrackResult[] = [];
+  for (const channel of CHANNELS) {
+    const indexes = cadence.steps.flatMap((s, i) => (s.channel === channel ? [i + 1] : []));
+    if (indexes.length === 0) continue;
+    const tasks = current.filter((t) => t.channel === channel);
+    const reason = blocked.get(channel);
+    if (reason) {
+      for (const t of tasks.filter(open)) close.push({ taskId: t.id, reason });
+      const last = Math.max(0, ...tasks.map((t) => t.step));
+      results.push(indexes.some((i) => i > last) || tasks.some(open) ? 'blocked' : 'done');
+      continue;
+    }
+    // At most one open task per channel: the earliest step wins, any twin or later one closes.
+    const [kept, ...extra] = tasks.filter(open).sort((a, b) => a.step - b.step || byAge(a, b));
+    for (const t of extra) close.push({ taskId: t.id, reason: 'duplicate' });
+    if (kept) {
+      keep.push(kept.id);
+      results.push('active');
+      continue;
+    }
+    // A step whose task was deleted counts as skipped: progress is the furthest step reached.
+    const done = tasks.reduce<CadenceTask | undefined>(
+      (far, t) =>
+        !far || t.step > far.step || (t.step === far.step && doneAt(t) < doneAt(far)) ? t : far,
+      undefined,
+    );
+    const next = indexes.find((i) => i > (done?.step ?? 0));
+    if (next === undefined) {
+      results.push('done');
+      continue;
+    }
+    const previous = done ? doneAt(done) : undefined;
+    const when = timing(cadence.steps[next - 1] as CadenceStep, snapshot, previous, now, schedule);
+    const position = { nth: indexes.indexOf(next) + 1, of: indexes.length };
+    create.push(draft(snapshot, cadence, next, position, when));
+    results.push('active');
+  }
+
+  return { leadId, state: overall(results), create, close, keep };
+}
+
+function overall(results: readonly TrackResult[]): CadenceState {
+  if (results.includes('active')) return { status: 'active' };
+  if (results.includes('blocked')) return { status: 'stopped', reason: 'opted_out' };
+  return { status: 'finished' };
+}

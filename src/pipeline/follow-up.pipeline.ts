@@ -1,0 +1,95 @@
+import type { BaseLogger } from 'pino';
+import type { CrmConnector, LeadRecord } from '../../connectors/crm-connector.port.ts';
+import { plan } from '../engine/plan.ts';
+import type { Cadence, CadenceState, Decision, LeadSnapshot, Schedule } from '../engine/types.ts';
+import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts';
+import { createKeyedLock } from './keyed-lock.ts';
+
+/** The logger calls the pipeline makes; pino and Fastify's request loggers both fit. */
+export type PipelineLog = Pick<BaseLogger, 'info' | 'warn'>;
+
+export interface PipelineDeps {
+  readonly connector: CrmConnector;
+  readonly cadence: Cadence;
+  readonly schedule: Schedule;
+  readonly now: () => number;
+  /** Decide and log, write nothing. */
+  readonly dryRun: boolean;
+}
+
+export type LeadOutcome =
+  | { readonly leadId: string; readonly found: false }
+  | {
+      readonly leadId: string;
+      readonly found: true;
+      readonly state: CadenceState;
+      readonly timezone: string;
+      readonly timezoneSource: TimezoneSource;
+      readonly created: number;
+      readonly closed: number;
+      readonly written: boolean;
+    };
+
+export interface FollowUpPipeline {
+  /** Load, decide and apply for these leads; resolves only once the changes are written. */
+  reconcile(leadIds: readonly string[], log: PipelineLog): Promise<LeadOutcome[]>;
+}
+
+function snapshotOf(record: LeadRecord, timezone: string): LeadSnapshot {
+  return { lead: { ...record.lead, timezone }, tasks: record.tasks, activities: record.activities };
+}
+
+function summary(decision: Decision) {
+  return {
+    state: decision.state,
+    create: decision.create.map((t) => ({ step: t.step, channel: t.channel, dueAt: t.dueAt })),
+    close: decision.close,
+  };
+}
+
+export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
+  const { connector, cadence, schedule, now, dryRun } = deps;
+  // Two deliveries about one lead must not both see "no task yet" and create twins.
+  const withLeads = createKeyedLock();
+
+  async function reconcile(leadIds: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
+    const ids = [...new Set(leadIds)];
+    return withLeads(ids, async () => {
+      const records = await connector.loadLeads(ids);
+      const at = now();
+      const outcomes: LeadOutcome[] = [];
+      const decisions: Decision[] = [];
+      for (const leadId of ids) {
+        const record = records.get(leadId);
+        if (!record) {
+          log.warn({ leadId }, 'lead not found in the CRM; nothing to do');
+          outcomes.push({ leadId, found: false });
+          continue;
+        }
+        const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
+        const decision = plan(snapshotOf(record, tz.zone), cadence, at, schedule);
+        const changed = decision.create.length + decision.close.length > 0;
+        if (changed) decisions.push(decision);
+        log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+        outcomes.push({
+          leadId,
+          found: true,
+          state: decision.state,
+          timezone: tz.zone,
+          timezoneSource: tz.source,
+          created: decision.create.length,
+          closed: decision.close.length,
+          written: changed && !dryRun,
+        });
+      }
+      if (decisions.length > 0 && !dryRun) {
+        await connector.applyChanges(
+          decisions.map(({ leadId, create, close }) => ({ leadId, create, close })),
+        );
+      }
+      return outcomes;
+    });
+  }
+
+  return { reconcile };
+}

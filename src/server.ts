@@ -1,0 +1,42 @@
+import closeWithGrace from 'close-with-grace';
+import { createConnector } from '../connectors/registry.ts';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config/config.ts';
+import { createLogger } from './http/logger.ts';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.message}\n`);
+  process.exit(1);
+}
+const { config } = loaded;
+const logger = createLogger(config.logLevel);
+
+const chosen = createConnector(config.crm, Date.now);
+if (!chosen.ok) {
+  logger.fatal(chosen.message);
+  process.stderr.write(`Invalid configuration:\n  - CRM: ${chosen.message}\n`);
+  process.exit(1);
+}
+const { connector, sandbox } = chosen.value;
+
+const app = await buildApp({ config, connector, sandbox, logger });
+
+// On SIGTERM/SIGINT: stop accepting, let in-flight webhooks finish, then exit.
+closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'shutting down after an error');
+  else logger.info({ signal }, 'shutting down');
+  await app.close();
+  await connector.close();
+});
+
+await app.listen({ port: config.port, host: config.host });
+logger.info(
+  {
+    crm: connector.name,
+    cadence: config.cadence.id,
+    timezone: config.timezone,
+    dryRun: config.dryRun,
+  },
+  'lead follow-up service ready',
+);
