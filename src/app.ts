@@ -37,6 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  // Every endpoint takes JSON; a text body gets 415 instead of a confusing validation error.
+  app.removeContentTypeParser('text/plain');
 
   const schedule = scheduleFrom(config);
   const pipeline = createFollowUpPipeline({

@@ -1,0 +1,79 @@
+/**
+ * Engine benchmark: plans per second for the default cadence over mixed lead snapshots, and
+ * heap allocated per plan. Run with `npm run bench` (add `-- 50000` for more snapshots).
+ * Deterministic inputs (seeded), so runs compare; timings depend on the machine.
+ */
+import { performance } from 'node:perf_hooks';
+import { researchCadence } from '../src/cadence/research-cadence.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { scheduleFrom } from '../src/config/schedule.ts';
+import { plan } from '../src/engine/plan.ts';
+import type { CadenceTask, LeadSnapshot } from '../src/engine/types.ts';
+
+const count = Number(process.argv[2] ?? 20_000);
+const loaded = loadConfig({ TIMEZONE: 'America/New_York', HOLIDAYS: 'US' });
+if (!loaded.ok) throw new Error(loaded.message);
+const schedule = scheduleFrom(loaded.config);
+const zones = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Asia/Kolkata', 'UTC'];
+
+let seed = 42;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+
+/** A lead somewhere in its cadence: 0 to 10 steps already done, one open task per channel. */
+function snapshot(i: number): LeadSnapshot {
+  const created = Date.parse('2026-03-02T00:00:00Z') + Math.floor(random() * 200 * 86_400_000);
+  const done = Math.floor(random() * 11);
+  const tasks: CadenceTask[] = researchCadence.steps.slice(0, done).map((step, k) => ({
+    id: `t${i}-${k}`,
+    cadenceId: researchCadence.id,
+    step: k + 1,
+    channel: step.channel,
+    status: 'completed',
+    createdAt: new Date(created + k * 3_600_000).toISOString(),
+    dueAt: new Date(created + k * 86_400_000).toISOString(),
+    doneAt: new Date(created + k * 86_400_000 + 600_000).toISOString(),
+    outcome: step.channel === 'call' ? 'no_answer' : 'sent',
+  }));
+  return {
+    lead: {
+      id: `lead-${i}`,
+      name: `Lead ${i}`,
+      createdAt: new Date(created).toISOString(),
+      timezone: zones[i % zones.length] ?? 'UTC',
+      isOpen: random() > 0.1,
+      converted: false,
+      optedOut: random() > 0.9 ? ['email'] : [],
+    },
+    tasks,
+    activities: [],
+  };
+}
+
+const inputs = Array.from({ length: count }, (_, i) => snapshot(i));
+const nowOf = (s: LeadSnapshot) => Date.parse(s.lead.createdAt) + 23 * 86_400_000 * random();
+const nows = inputs.map(nowOf);
+
+for (let i = 0; i < Math.min(2_000, count); i++) plan(inputs[i] as LeadSnapshot, researchCadence, nows[i] ?? 0, schedule);
+
+globalThis.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+const start = performance.now();
+let created = 0;
+for (let i = 0; i < count; i++) {
+  created += plan(inputs[i] as LeadSnapshot, researchCadence, nows[i] ?? 0, schedule).create.length;
+}
+const ms = performance.now() - start;
+const heapAfter = process.memoryUsage().heapUsed;
+
+const result = {
+  node: process.version,
+  snapshots: count,
+  plansPerSecond: Math.round((count / ms) * 1000),
+  microsecondsPerPlan: Number(((ms * 1000) / count).toFixed(1)),
+  tasksCreated: created,
+  heapGrowthBytesPerPlan: Math.round((heapAfter - heapBefore) / count),
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { researchCadence } from '../src/cadence/research-cadence.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { holidayCalendar, parseHolidays } from '../src/config/holidays.ts';
+import { parseWeeklyHours } from '../src/config/hours.ts';
+
+const noFiles = (path: string): string => {
+  throw Object.assign(new Error(`no ${path}`), { code: 'ENOENT' });
+};
+
+function failure(env: Record<string, string>, readFile = noFiles): string {
+  const result = loadConfig(env, readFile);
+  if (result.ok) throw new Error('expected the configuration to be refused');
+  return result.message;
+}
+
+describe('configuration', () => {
+  it('defaults to the sandbox, port 3000, UTC, Mon-Fri 09:00-17:00 and the research cadence', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { config } = result;
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      logLevel: 'info',
+      crm: 'sandbox',
+      timezone: 'UTC',
+      leadContactHours: { start: 480, end: 1200 },
+      holidays: { regions: [], dates: [] },
+      dryRun: false,
+    });
+    expect(config.cadence).toBe(researchCadence);
+    expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);
+    expect(config.businessHours[6]).toEqual([]);
+  });
+
+  it('names every bad variable in one message', () => {
+    const message = failure({
+      PORT: 'eighty',
+      CRM: 'pipedrive',
+      TIMEZONE: 'Mars/Olympus',
+      BUSINESS_HOURS: 'weekdays 9-5',
+      LEAD_CONTACT_HOURS: '20:00-08:00',
+      HOLIDAYS: 'XX,2026-02-30',
+      DRY_RUN: 'maybe',
+      CADENCE: '{"id":"x","steps":[{"channel":"fax","day":1}]}',
+      LOG_LEVEL: 'loud',
+    });
+    for (const name of [
+      'PORT',
+      'CRM',
+      'TIMEZONE',
+      'BUSINESS_HOURS',
+      'LEAD_CONTACT_HOURS',
+      'HOLIDAYS',
+      'DRY_RUN',
+      'CADENCE',
+      'LOG_LEVEL',
+    ]) {
+      expect(message).toContain(`- ${name}:`);
+    }
+    expect(message).toContain('overnight');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', TIMEZONE: '' }).ok).toBe(true);
+  });
+
+  it('reads a cadence from CADENCE_FILE and explains a missing file', () => {
+    const file = JSON.stringify({
+      id: 'short',
+      steps: [{ channel: 'call', day: 1, priority: 'high' }],
+    });
+    const result = loadConfig({ CADENCE_FILE: '/etc/cadence.json' }, () => file);
+    expect(result.ok && result.config.cadence).toEqual({
+      id: 'short',
+      steps: [{ channel: 'call', day: 1, priority: 'high', guidance: '' }],
+    });
+    expect(failure({ CADENCE_FILE: '/nope.json' })).toMatch(
+      /CADENCE_FILE: cannot read "\/nope.json" \(ENOENT\)/,
+    );
+  });
+
+  it('refuses CADENCE and CADENCE_FILE together', () => {
+    const cadence = '{"id":"a","steps":[{"channel":"call","day":1}]}';
+    expect(failure({ CADENCE: cadence, CADENCE_FILE: '/c.json' }, () => cadence)).toMatch(
+      /set one of them/,
+    );
+  });
+
+  it('explains a cadence that is not JSON, has both timings, or days out of order', () => {
+    expect(failure({ CADENCE: '{oops' })).toMatch(/CADENCE: not valid JSON/);
+    const both = { id: 'a', steps: [{ channel: 'call', day: 1, afterMinutes: 30 }] };
+    expect(failure({ CADENCE: JSON.stringify(both) })).toMatch(
+      /exactly one of "day" and "afterMinutes"/,
+    );
+    const backwards = {
+      id: 'a',
+      steps: [
+        { channel: 'call', day: 5 },
+        { channel: 'call', day: 2 },
+      ],
+    };
+    expect(failure({ CADENCE: JSON.stringify(backwards) })).toMatch(/increasing day order/);
+    const range = { id: 'a', steps: [{ channel: 'call', afterMinutes: { min: 60, max: 30 } }] };
+    expect(failure({ CADENCE: JSON.stringify(range) })).toMatch(/max must not be less than min/);
+  });
+
+  it('accepts the JSON that GET /cadence returns as a cadence', () => {
+    const result = loadConfig({ CADENCE: JSON.stringify(researchCadence) });
+    expect(result.ok && result.config.cadence).toEqual(researchCadence);
+  });
+});
+
+describe('business hours', () => {
+  it('reads several groups and ranges, with 24:00 as an end', () => {
+    const parsed = parseWeeklyHours(
+      'Mon-Thu 08:30-12:00,13:00-17:30; Fri 09:00-15:00; Sat,Sun 10:00-24:00',
+    );
+    expect(parsed.ok && parsed.value[4]).toEqual([
+      { start: 510, end: 720 },
+      { start: 780, end: 1050 },
+    ]);
+    expect(parsed.ok && parsed.value[5]).toEqual([{ start: 540, end: 900 }]);
+    expect(parsed.ok && parsed.value[7]).toEqual([{ start: 600, end: 1440 }]);
+  });
+
+  it('refuses overlapping ranges and unknown days', () => {
+    expect(parseWeeklyHours('Mon 09:00-12:00; Mon 11:00-13:00').ok).toBe(false);
+    expect(parseWeeklyHours('Funday 09:00-12:00').ok).toBe(false);
+    expect(parseWeeklyHours('Fri-Mon 09:00-12:00').ok).toBe(false);
+  });
+});
+
+describe('holidays', () => {
+  it('knows public holidays of a country and region, and explicit dates', () => {
+    const parsed = parseHolidays('DE-BY, 2026-12-24');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const isHoliday = holidayCalendar(parsed.value);
+    expect(isHoliday('2026-01-06')).toBe(true); // Epiphany, Bavaria only
+    expect(isHoliday('2026-12-24')).toBe(true);
+    expect(isHoliday('2026-12-23')).toBe(false);
+  });
+
+  it('does not count observances such as Halloween as days off', () => {
+    const parsed = parseHolidays('US');
+    const isHoliday = parsed.ok ? holidayCalendar(parsed.value) : () => true;
+    expect(isHoliday('2026-11-26')).toBe(true); // Thanksgiving
+    expect(isHoliday('2026-10-31')).toBe(false);
+  });
+
+  it('refuses unknown countries and regions', () => {
+    expect(parseHolidays('ZZ')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/country code/),
+    });
+    expect(parseHolidays('DE-XX')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/no region "XX"/),
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
+import { buildApp } from '../../src/app.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly sandbox: SandboxCrm;
+  readonly config: Config;
+  /** Moves the shared clock of the app and the sandbox CRM. */
+  setNow(iso: string): void;
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(loaded.message);
+  return loaded.config;
+}
+
+/** The real app on the real sandbox CRM, with a clock the test controls and silent logs. */
+export async function buildTestApp(env: Record<string, string>, startAt: string): Promise<TestApp> {
+  let now = Date.parse(startAt);
+  const clock = () => now;
+  const config = testConfig(env);
+  const sandbox = createSandboxCrm(clock);
+  const app = await buildApp({
+    config,
+    connector: sandbox,
+    sandbox,
+    logger: pino({ level: 'silent' }),
+    now: clock,
+  });
+  return {
+    app,
+    sandbox,
+    config,
+    setNow(iso) {
+      now = Date.parse(iso);
+    },
+  };
+}
