@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { zoneNamed } from './cached-zone.ts';
 import type { MinuteRange, Schedule } from './types.ts';
 
 /** An allowed stretch of time in epoch milliseconds, `end` exclusive. */
@@ -25,7 +26,9 @@ function localRange(day: DateTime, range: MinuteRange): Opening {
 /** Stretches of the lead's contact window (lead zone) that overlap `span`, in time order. */
 function contactOverlaps(span: Opening, leadZone: string, contact: MinuteRange): Opening[] {
   const out: Opening[] = [];
-  let day = DateTime.fromMillis(span.start, { zone: leadZone }).startOf('day').minus({ days: 1 });
+  let day = DateTime.fromMillis(span.start, { zone: zoneNamed(leadZone) })
+    .startOf('day')
+    .minus({ days: 1 });
   while (day.toMillis() < span.end) {
     const window = localRange(day, contact);
     const start = Math.max(window.start, span.start);
@@ -47,7 +50,7 @@ function search(
   schedule: Schedule,
   contact: MinuteRange | undefined,
 ): Opening | undefined {
-  let day = DateTime.fromMillis(from, { zone: schedule.teamZone }).startOf('day');
+  let day = DateTime.fromMillis(from, { zone: zoneNamed(schedule.teamZone) }).startOf('day');
   for (let i = 0; i < SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
     for (const business of teamOpenings(day, schedule)) {
       const windows = contact ? contactOverlaps(business, leadZone, contact) : [business];
@@ -78,7 +81,7 @@ export function isOpen(at: number, leadZone: string, schedule: Schedule): boolea
 
 /** Start of the lead's local day `day` (day 1 = the day of `createdAt`). */
 export function startOfLeadDay(createdAt: number, leadZone: string, day: number): number {
-  return DateTime.fromMillis(createdAt, { zone: leadZone })
+  return DateTime.fromMillis(createdAt, { zone: zoneNamed(leadZone) })
     .startOf('day')
     .plus({ days: day - 1 })
     .toMillis();
@@ -86,5 +89,8 @@ export function startOfLeadDay(createdAt: number, leadZone: string, day: number)
 
 /** Start of the local day after the one containing `at`. */
 export function startOfNextDay(at: number, zone: string): number {
-  return DateTime.fromMillis(at, { zone }).startOf('day').plus({ days: 1 }).toMillis();
+  return DateTime.fromMillis(at, { zone: zoneNamed(zone) })
+    .startOf('day')
+    .plus({ days: 1 })
+    .toMillis();
 }
