@@ -157,8 +157,9 @@ export function plan(
     const reason = blocked.get(channel);
     if (reason) {
       for (const t of tasks.filter(open)) close.push({ taskId: t.id, reason });
-      const last = Math.max(0, ...tasks.map((t) => t.step));
-      results.push(indexes.some((i) => i > last) || tasks.some(open) ? 'blocked' : 'done');
+      // Only completed steps count here: a step closed by this very block is still left to do.
+      const last = Math.max(0, ...tasks.filter((t) => t.status === 'completed').map((t) => t.step));
+      results.push(indexes.some((i) => i > last) ? 'blocked' : 'done');
       continue;
     }
     // At most one open task per channel: the earliest step wins, any twin or later one closes.
