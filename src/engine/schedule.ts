@@ -35,7 +35,6 @@ function localRange(day: DateTime, range: MinuteRange): Opening {
 function contactOverlaps(span: Opening, leadZone: string, contact: MinuteRange): Opening[] {
   const out: Opening[] = [];
   let day: DateTime = DateTime.fromMillis(span.start, { zone: zoneNamed(leadZone) })
-    .startOf('day')
     .minus({ days: 1 })
     .startOf('day');
   while (day.toMillis() < span.end) {
@@ -79,19 +78,13 @@ export function nextOpening(from: number, leadZone: string, schedule: Schedule):
       if (window.end > from) return { start: Math.max(window.start, from), end: window.end };
     }
   }
-  // Only a calendar with no working day in a year gets here; config validation prevents it.
+  // Only a calendar whose every working day for a year is a holiday gets here.
   return { start: from, end: from };
-}
-
-/** True when `at` lies inside an opening (the same rule `nextOpening` applies). */
-export function isOpen(at: number, leadZone: string, schedule: Schedule): boolean {
-  return nextOpening(at, leadZone, schedule).start === at;
 }
 
 /** Start of the lead's local day `day` (day 1 = the day of `createdAt`). */
 export function startOfLeadDay(createdAt: number, leadZone: string, day: number): number {
   return DateTime.fromMillis(createdAt, { zone: zoneNamed(leadZone) })
-    .startOf('day')
     .plus({ days: day - 1 })
     .startOf('day')
     .toMillis();
