@@ -4,6 +4,7 @@ import type {
   Channel,
   TaskClosure,
   TaskDraft,
+  TaskReassignment,
 } from '../src/engine/types.ts';
 
 /** A lead as a connector reads it, normalised to what the cadence needs. */
@@ -37,6 +38,7 @@ export interface LeadChanges {
   readonly leadId: string;
   readonly create: readonly TaskDraft[];
   readonly close: readonly TaskClosure[];
+  readonly reassign: readonly TaskReassignment[];
 }
 
 /**

@@ -12,6 +12,7 @@ interface TaskView {
   subject: string;
   body: string;
   closeReason?: string;
+  ownerId?: string;
 }
 interface LeadView {
   id: string;
@@ -116,6 +117,20 @@ describe('sandbox walk-through', () => {
     expect(after.cadence?.status).toBe('active');
     expect(open(after).map((task) => task.channel)).toEqual(['call']);
     expect(after.tasks.find((task) => task.channel === 'email')?.closeReason).toBe('opted_out');
+  });
+
+  it('moves the open tasks to the new owner when the lead changes hands', async () => {
+    t = await buildTestApp(NY, TUESDAY_10AM);
+    const lead = await createLead({ name: 'Flo', ownerId: 'rep-1' });
+    expect(open(lead).map((task) => task.ownerId)).toEqual(['rep-1', 'rep-1']);
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: `/sandbox/leads/${lead.id}`,
+      payload: { ownerId: 'rep-2' },
+    });
+    const after = res.json() as LeadView;
+    expect(open(after).map((task) => task.ownerId)).toEqual(['rep-2', 'rep-2']);
+    expect(open(after).map((task) => task.id)).toEqual(open(lead).map((task) => task.id));
   });
 
   it('reads the lead time zone from its phone number when none is given', async () => {

@@ -77,7 +77,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
   const iso = () => new Date(now()).toISOString();
   const tasksOf = (leadId: string) => [...tasks.values()].filter((t) => t.leadId === leadId);
 
-  function apply({ leadId, create, close }: LeadChanges): void {
+  function apply({ leadId, create, close, reassign }: LeadChanges): void {
     const existingKeys = new Set(tasksOf(leadId).map((t) => t.stepKey));
     for (const d of create) {
       if (existingKeys.has(d.stepKey)) continue;
@@ -105,6 +105,10 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       const task = tasks.get(taskId);
       if (task?.status !== 'open') continue;
       tasks.set(taskId, { ...task, status: 'closed', closedAt: iso(), closeReason: reason });
+    }
+    for (const { taskId, ownerId } of reassign) {
+      const task = tasks.get(taskId);
+      if (task?.status === 'open') tasks.set(taskId, { ...task, ownerId });
     }
   }
 

@@ -14,6 +14,7 @@ import {
   type StopReason,
   type TaskClosure,
   type TaskDraft,
+  type TaskReassignment,
 } from './types.ts';
 
 const MINUTE = 60_000;
@@ -132,12 +133,13 @@ export function plan(
   const close: TaskClosure[] = [];
   const keep: string[] = [];
   const create: TaskDraft[] = [];
+  const reassign: TaskReassignment[] = [];
   const open = (t: CadenceTask) => t.status === 'open';
 
   const stop = stopReason(snapshot);
   if (stop) {
     for (const t of snapshot.tasks.filter(open)) close.push({ taskId: t.id, reason: stop });
-    return { leadId, state: { status: 'stopped', reason: stop }, create, close, keep };
+    return { leadId, state: { status: 'stopped', reason: stop }, create, close, reassign, keep };
   }
 
   // Open tasks of another cadence or of a step that no longer exists are left over from a change.
@@ -167,6 +169,11 @@ export function plan(
     for (const t of extra) close.push({ taskId: t.id, reason: 'duplicate' });
     if (kept) {
       keep.push(kept.id);
+      // The rep who owns the lead now works its open tasks; an unowned lead leaves them be.
+      const owner = snapshot.lead.ownerId;
+      if (owner !== undefined && kept.ownerId !== owner) {
+        reassign.push({ taskId: kept.id, ownerId: owner });
+      }
       results.push('active');
       continue;
     }
@@ -188,7 +195,7 @@ export function plan(
     results.push('active');
   }
 
-  return { leadId, state: overall(results), create, close, keep };
+  return { leadId, state: overall(results), create, close, reassign, keep };
 }
 
 function overall(results: readonly TrackResult[]): CadenceState {

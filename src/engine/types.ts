@@ -134,11 +134,19 @@ export interface TaskClosure {
   readonly reason: CloseReason;
 }
 
+/** An open cadence task that moves to the lead's current owner. */
+export interface TaskReassignment {
+  readonly taskId: string;
+  readonly ownerId: string;
+}
+
 export interface Decision {
   readonly leadId: string;
   readonly state: CadenceState;
   readonly create: readonly TaskDraft[];
   readonly close: readonly TaskClosure[];
-  /** Ids of open cadence tasks that stay as they are. */
+  /** Kept tasks whose owner is no longer the lead's owner. */
+  readonly reassign: readonly TaskReassignment[];
+  /** Ids of open cadence tasks that stay open (reassigned or not). */
   readonly keep: readonly string[];
 }

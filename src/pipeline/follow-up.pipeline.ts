@@ -27,6 +27,7 @@ export type LeadOutcome =
       readonly timezoneSource: TimezoneSource;
       readonly created: number;
       readonly closed: number;
+      readonly reassigned: number;
       readonly written: boolean;
     };
 
@@ -44,6 +45,7 @@ function summary(decision: Decision) {
     state: decision.state,
     create: decision.create.map((t) => ({ step: t.step, channel: t.channel, dueAt: t.dueAt })),
     close: decision.close,
+    reassign: decision.reassign,
   };
 }
 
@@ -68,7 +70,8 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         }
         const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
         const decision = plan(snapshotOf(record, tz.zone), cadence, at, schedule);
-        const changed = decision.create.length + decision.close.length > 0;
+        const changed =
+          decision.create.length + decision.close.length + decision.reassign.length > 0;
         if (changed) decisions.push(decision);
         log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
         outcomes.push({
@@ -79,12 +82,18 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
           timezoneSource: tz.source,
           created: decision.create.length,
           closed: decision.close.length,
+          reassigned: decision.reassign.length,
           written: changed && !dryRun,
         });
       }
       if (decisions.length > 0 && !dryRun) {
         await connector.applyChanges(
-          decisions.map(({ leadId, create, close }) => ({ leadId, create, close })),
+          decisions.map(({ leadId, create, close, reassign }) => ({
+            leadId,
+            create,
+            close,
+            reassign,
+          })),
         );
       }
       return outcomes;

@@ -32,12 +32,16 @@ const newLead = z
 
 const leadPatch = z
   .object({
+    ownerId: text(64).optional(),
     status: z.enum(SANDBOX_STATUSES).optional(),
     doNotCall: z.boolean().optional(),
     emailOptOut: z.boolean().optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, 'give at least one of status, doNotCall, emailOptOut');
+  .refine(
+    (p) => Object.keys(p).length > 0,
+    'give at least one of ownerId, status, doNotCall, emailOptOut',
+  );
 
 const completion = z.object({ outcome: z.enum(OUTCOMES).optional() }).strict();
 const idParams = z.object({ id: z.string().min(1).max(64) });

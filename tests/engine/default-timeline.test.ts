@@ -490,6 +490,37 @@ describe('plan stops or narrows the cadence', () => {
     expect(decision.create).toEqual([]);
   });
 
+  it('moves open tasks to the lead’s new owner and leaves done ones alone', () => {
+    const call2 = task(3, 'open', t0, { ownerId: 'rep-7' });
+    const email1 = task(2, 'open', t0, { ownerId: 'rep-7' });
+    const decision = plan(
+      snapshot([done(1, t0, 'no_answer'), email1, call2], { ownerId: 'rep-9' }),
+      researchCadence,
+      now,
+      schedule,
+    );
+    expect(decision.reassign).toEqual([
+      { taskId: call2.id, ownerId: 'rep-9' },
+      { taskId: email1.id, ownerId: 'rep-9' },
+    ]);
+    expect(decision.create).toEqual([]);
+    expect(decision.close).toEqual([]);
+  });
+
+  it('leaves task owners alone when the lead has no owner, or the same one', () => {
+    const call2 = task(3, 'open', t0, { ownerId: 'rep-7' });
+    const unowned = { ownerId: undefined } as Partial<Lead>;
+    for (const lead of [unowned, {}]) {
+      const decision = plan(
+        snapshot([done(1, t0, 'no_answer'), done(2, t0, 'sent'), call2], lead),
+        researchCadence,
+        now,
+        schedule,
+      );
+      expect(decision.reassign).toEqual([]);
+    }
+  });
+
   it('creates no more email steps after an email opt-out, only the next call', () => {
     const decision = plan(
       snapshot([done(1, t0, 'no_answer'), done(2, t0, 'sent')], { optedOut: ['email'] }),
