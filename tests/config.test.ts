@@ -162,3 +162,71 @@ describe('holidays', () => {
     });
   });
 });
+
+describe('HubSpot configuration', () => {
+  const hubspot = {
+    CRM: 'hubspot',
+    HUBSPOT_ACCESS_TOKEN: 'pat-na1-0000',
+    HUBSPOT_CLIENT_SECRET: 'secret-1',
+    PUBLIC_URL: 'https://followup.example.com/',
+  };
+
+  it('needs the token, the client secret and the public URL when CRM=hubspot, named together', () => {
+    const message = failure({ CRM: 'hubspot' });
+    expect(message).toContain('HUBSPOT_ACCESS_TOKEN: required when CRM=hubspot');
+    expect(message).toContain('HUBSPOT_CLIENT_SECRET: required when CRM=hubspot');
+    expect(message).toContain('PUBLIC_URL: required when CRM=hubspot');
+  });
+
+  it('does not ask for HubSpot variables when another CRM is chosen', () => {
+    expect(loadConfig({ CRM: 'sandbox' }).ok).toBe(true);
+  });
+
+  it('fills in the API base URL and the open lead statuses, and trims the public URL', () => {
+    const result = loadConfig(hubspot);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config.publicUrl).toBe('https://followup.example.com');
+    expect(result.config.hubspot).toEqual({
+      accessToken: 'pat-na1-0000',
+      clientSecret: 'secret-1',
+      apiBaseUrl: 'https://api.hubapi.com',
+      openLeadStatuses: ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'],
+    });
+  });
+
+  it('takes an owner for unowned contacts and a custom list of open statuses', () => {
+    const result = loadConfig({
+      ...hubspot,
+      HUBSPOT_DEFAULT_OWNER_ID: '1234567',
+      HUBSPOT_OPEN_LEAD_STATUSES: ' NEW, OPEN ,,CALL_BACK',
+      HUBSPOT_API_BASE_URL: 'http://127.0.0.1:4010/',
+    });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.config.hubspot).toMatchObject({
+      defaultOwnerId: '1234567',
+      openLeadStatuses: ['NEW', 'OPEN', 'CALL_BACK'],
+      apiBaseUrl: 'http://127.0.0.1:4010',
+    });
+  });
+
+  it('refuses malformed values with the variable named', () => {
+    const message = failure({
+      ...hubspot,
+      PUBLIC_URL: 'followup.example.com',
+      HUBSPOT_API_BASE_URL: 'ftp://api.hubapi.com',
+      HUBSPOT_DEFAULT_OWNER_ID: 'jane',
+      HUBSPOT_ACCESS_TOKEN: 'pat with spaces',
+      HUBSPOT_OPEN_LEAD_STATUSES: 'NEW,in progress',
+    });
+    for (const name of [
+      'PUBLIC_URL',
+      'HUBSPOT_API_BASE_URL',
+      'HUBSPOT_DEFAULT_OWNER_ID',
+      'HUBSPOT_ACCESS_TOKEN',
+      'HUBSPOT_OPEN_LEAD_STATUSES',
+    ]) {
+      expect(message).toContain(`- ${name}:`);
+    }
+    expect(message).not.toContain('pat with spaces');
+  });
+});

@@ -10,6 +10,19 @@ import { type Parsed, parseRange, parseWeeklyHours } from './hours.ts';
 export const CRM_NAMES = ['sandbox', 'hubspot', 'salesforce'] as const;
 export type CrmName = (typeof CRM_NAMES)[number];
 
+export interface HubSpotConfig {
+  readonly accessToken: string;
+  readonly clientSecret: string;
+  /** @default 'https://api.hubapi.com' */
+  readonly apiBaseUrl: string;
+  /** Owner of tasks for contacts nobody owns; unset leaves such tasks unassigned. */
+  readonly defaultOwnerId?: string;
+  /** `hs_lead_status` values that keep a cadence running (an empty status always does). */
+  readonly openLeadStatuses: readonly string[];
+}
+
+export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
+
 export interface Config {
   /** @default 3000 */
   readonly port: number;
@@ -31,6 +44,10 @@ export interface Config {
   readonly holidays: HolidaySpec;
   /** @default false */
   readonly dryRun: boolean;
+  /** The service's base URL as the CRM calls it, without a trailing slash. */
+  readonly publicUrl?: string;
+  /** Set when `CRM=hubspot`. */
+  readonly hubspot?: HubSpotConfig;
 }
 
 type ReadFile = (path: string) => string;
@@ -57,6 +74,38 @@ function jsonCadence(text: string): Parsed<Cadence> {
   const details = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   return { ok: false, error: `not a valid cadence: ${details.join('; ')}` };
 }
+
+const secret = z
+  .string()
+  .regex(/^\S+$/, 'must not contain spaces')
+  .max(512, 'must be at most 512 characters');
+
+/** An absolute http(s) URL without query or fragment, returned without its trailing slash. */
+const baseUrl = z.string().transform((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute URL such as https://host' });
+    return z.NEVER;
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL without query or fragment' });
+    return z.NEVER;
+  }
+  return url.href.replace(/\/+$/, '');
+});
+
+const list = z
+  .string()
+  .transform((text) => [...new Set(text.split(',').map((item) => item.trim()))].filter(Boolean));
+
+/** Variables each connector cannot start without. */
+const REQUIRED_BY_CRM: Record<CrmName, readonly string[]> = {
+  sandbox: [],
+  hubspot: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_CLIENT_SECRET', 'PUBLIC_URL'],
+  salesforce: [],
+};
 
 function envSchema(readFile: ReadFile) {
   const cadenceFile = (path: string): Parsed<Cadence> => {
@@ -101,6 +150,23 @@ function envSchema(readFile: ReadFile) {
       .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
       .transform((v) => ['true', '1', 'yes'].includes(v))
       .default(false),
+    PUBLIC_URL: baseUrl.optional(),
+    HUBSPOT_ACCESS_TOKEN: secret.optional(),
+    HUBSPOT_CLIENT_SECRET: secret.optional(),
+    HUBSPOT_API_BASE_URL: baseUrl.default('https://api.hubapi.com'),
+    HUBSPOT_DEFAULT_OWNER_ID: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be a HubSpot owner id (digits)')
+      .optional(),
+    HUBSPOT_OPEN_LEAD_STATUSES: list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be hs_lead_status values, comma-separated'),
+        ),
+      )
+      .default(DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES),
   });
 }
 
@@ -130,6 +196,10 @@ export function loadConfig(
   if (present.CADENCE !== undefined && present.CADENCE_FILE !== undefined) {
     problems.push('  - CADENCE, CADENCE_FILE: set one of them, not both');
   }
+  const crm = result.success ? result.data.CRM : undefined;
+  for (const name of crm ? REQUIRED_BY_CRM[crm] : []) {
+    if (present[name] === undefined) problems.push(`  - ${name}: required when CRM=${crm}`);
+  }
   if (!result.success || problems.length > 0) {
     return { ok: false, message: `Invalid configuration:\n${problems.join('\n')}` };
   }
@@ -147,6 +217,22 @@ export function loadConfig(
       leadContactHours: e.LEAD_CONTACT_HOURS,
       holidays: e.HOLIDAYS,
       dryRun: e.DRY_RUN,
+      ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
+      ...(e.CRM === 'hubspot' ? { hubspot: hubspotConfig(e) } : {}),
     },
+  };
+}
+
+type Env = z.output<ReturnType<typeof envSchema>>;
+
+function hubspotConfig(e: Env): HubSpotConfig {
+  return {
+    accessToken: e.HUBSPOT_ACCESS_TOKEN ?? '',
+    clientSecret: e.HUBSPOT_CLIENT_SECRET ?? '',
+    apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+    openLeadStatuses: e.HUBSPOT_OPEN_LEAD_STATUSES,
+    ...(e.HUBSPOT_DEFAULT_OWNER_ID === undefined
+      ? {}
+      : { defaultOwnerId: e.HUBSPOT_DEFAULT_OWNER_ID }),
   };
 }
