@@ -41,6 +41,12 @@ export interface LeadChanges {
   readonly reassign: readonly TaskReassignment[];
 }
 
+/** A CRM record about a lead: a task, a logged call or a logged email. */
+export interface ActivityRef {
+  readonly kind: 'task' | 'call' | 'email';
+  readonly id: string;
+}
+
 /**
  * The one seam between the service and a CRM. Implementations batch: one call covers many
  * leads. Writes are idempotent by `TaskDraft.stepKey`: a task whose key already exists is
@@ -51,6 +57,8 @@ export interface CrmConnector {
   /** Loads the leads that exist; unknown ids are absent from the map. */
   loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>>;
   applyChanges(changes: readonly LeadChanges[]): Promise<void>;
+  /** The leads these tasks, calls or emails belong to (unknown records are skipped). */
+  leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]>;
   /** True when the CRM can be reached with the configured credentials. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,4 +1,6 @@
+import type { Config } from '../src/config/config.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
+import { createHubSpotConnector } from './hubspot/hubspot.connector.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
 
 export interface ConnectorChoice {
@@ -10,16 +12,21 @@ export interface ConnectorChoice {
 export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
 
 /** The one place that maps `CRM` to a connector; a new CRM is one more case here. */
-export function createConnector(crm: string, now: () => number): ConnectorResult {
-  switch (crm) {
+export function createConnector(config: Config, now: () => number): ConnectorResult {
+  switch (config.crm) {
     case 'sandbox': {
       const sandbox = createSandboxCrm(now);
       return { ok: true, value: { connector: sandbox, sandbox } };
     }
+    case 'hubspot': {
+      if (!config.hubspot)
+        return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
+      return { ok: true, value: { connector: createHubSpotConnector(config.hubspot) } };
+    }
     default:
       return {
         ok: false,
-        message: `CRM=${crm}: this connector is not available in this version yet; use CRM=sandbox`,
+        message: `CRM=${config.crm}: this connector is not available in this version yet; use CRM=sandbox or CRM=hubspot`,
       };
   }
 }

@@ -8,6 +8,7 @@ import { registerErrorHandling } from './http/errors.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
 import { sandboxRoutes } from './routes/sandbox.routes.ts';
 
 export interface AppDeps {
@@ -40,17 +41,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Every endpoint takes JSON; a text body gets 415 instead of a confusing validation error.
   app.removeContentTypeParser('text/plain');
 
+  const now = deps.now ?? Date.now;
   const schedule = scheduleFrom(config);
   const pipeline = createFollowUpPipeline({
     connector,
     cadence: config.cadence,
     schedule,
-    now: deps.now ?? Date.now,
+    now,
     dryRun: config.dryRun,
   });
 
   await app.register(healthRoutes, { connector });
   await app.register(cadenceRoutes, { cadence: config.cadence, schedule });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
+  if (config.hubspot && config.publicUrl) {
+    await app.register(hubspotWebhookRoutes, {
+      clientSecret: config.hubspot.clientSecret,
+      publicUrl: config.publicUrl,
+      connector,
+      pipeline,
+      now,
+    });
+  }
   return app;
 }

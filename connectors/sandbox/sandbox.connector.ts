@@ -125,6 +125,13 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     async applyChanges(changes) {
       for (const change of changes) apply(change);
     },
+    async leadsOfActivities(refs) {
+      const ids = refs.flatMap((ref) => {
+        const task = ref.kind === 'task' ? tasks.get(ref.id) : undefined;
+        return task ? [task.leadId] : [];
+      });
+      return [...new Set(ids)];
+    },
     async isReady() {
       return true;
     },

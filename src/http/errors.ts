@@ -50,7 +50,7 @@ function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
 
-/** JSON errors everywhere, never a stack trace; 4xx for bad input, 503 when the CRM fails. */
+/** JSON errors everywhere, never a stack trace; 4xx for bad input, 429/503 when the CRM fails. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     request.log.info({ method: request.method, url: request.url }, 'no such route');
@@ -64,8 +64,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof CrmError) {
       request.log.error({ code: error.code, err: error }, 'CRM call failed');
-      const status = error.retryable ? 503 : 502;
-      if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 30));
+      // A rate limit is passed on as 429, other retryable failures as 503: both make the CRM's
+      // webhook delivery try again later.
+      const status = error.code === 'crm_rate_limited' ? 429 : error.retryable ? 503 : 502;
+      if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
       return reply.code(status).send(body(error.code, `The CRM call failed: ${error.message}`));
     }
     const status = error.statusCode ?? 500;

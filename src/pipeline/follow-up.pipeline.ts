@@ -1,5 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BaseLogger } from 'pino';
-import type { CrmConnector, LeadRecord } from '../../connectors/crm-connector.port.ts';
+import {
+  type CrmConnector,
+  CrmError,
+  type LeadRecord,
+} from '../../connectors/crm-connector.port.ts';
 import { plan } from '../engine/plan.ts';
 import type { Cadence, CadenceState, Decision, LeadSnapshot, Schedule } from '../engine/types.ts';
 import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts';
@@ -49,14 +54,37 @@ function summary(decision: Decision) {
   };
 }
 
+/** Rounds of read, decide and write per delivery before the failure goes back to the sender. */
+const ROUNDS = 2;
+
 export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   const { connector, cadence, schedule, now, dryRun } = deps;
   // Two deliveries about one lead must not both see "no task yet" and create twins.
   const withLeads = createKeyedLock();
 
+  /**
+   * A write that failed midway (5xx, dropped connection) may have landed in part. Instead of
+   * resending it, which could make twins, the round starts over: read again, decide again.
+   */
   async function reconcile(leadIds: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
     const ids = [...new Set(leadIds)];
     return withLeads(ids, async () => {
+      for (let round = 1; ; round++) {
+        try {
+          return await decideAndApply(ids, log);
+        } catch (error) {
+          const retry =
+            error instanceof CrmError && error.retryable && error.code !== 'crm_rate_limited';
+          if (!retry || round >= ROUNDS) throw error;
+          log.warn({ err: error, round }, 'CRM write failed; reading the leads again');
+          await sleep(100 + Math.random() * 200);
+        }
+      }
+    });
+  }
+
+  async function decideAndApply(ids: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
+    {
       const records = await connector.loadLeads(ids);
       const at = now();
       const outcomes: LeadOutcome[] = [];
@@ -97,7 +125,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         );
       }
       return outcomes;
-    });
+    }
   }
 
   return { reconcile };

@@ -1,0 +1,335 @@
+import { Client } from '@hubspot/api-client';
+import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
+import {
+  type ActivityRef,
+  type CrmConnector,
+  CrmError,
+  type LeadChanges,
+  type LeadRecord,
+} from '../crm-connector.port.ts';
+import { withRetries } from '../retry.ts';
+import {
+  activityFromCall,
+  activityFromEmail,
+  CALL_PROPERTIES,
+  CONTACT_PROPERTIES,
+  cadenceTaskFrom,
+  EMAIL_PROPERTIES,
+  type HubSpotRecord,
+  type LeadRules,
+  leadFromContact,
+  TASK_PROPERTIES,
+  TASK_TO_CONTACT,
+  taskProperties,
+} from './hubspot.mapping.ts';
+
+export interface HubSpotConnectorOptions {
+  readonly accessToken: string;
+  /** `https://api.hubapi.com`, or a local emulator in tests. */
+  readonly apiBaseUrl: string;
+  readonly defaultOwnerId?: string | undefined;
+  readonly openLeadStatuses: readonly string[];
+}
+
+/** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
+const BATCH = 100;
+const ASSOCIATION_BATCH = 1000;
+/** A readiness probe every few seconds must not eat the API budget: its answer is reused. */
+const READY_CACHE_MS = 30_000;
+
+// The SDK types this as an enum it does not export from its root; the wire value is the string.
+const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum.HubspotDefined;
+
+type ObjectType = 'tasks' | 'calls' | 'emails';
+const OBJECT_OF: Record<ActivityRef['kind'], ObjectType> = {
+  task: 'tasks',
+  call: 'calls',
+  email: 'emails',
+};
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface HubSpotFailure {
+  readonly code?: unknown;
+  readonly body?: { message?: unknown; policyName?: unknown; category?: unknown } | unknown;
+  readonly headers?: Record<string, string>;
+  readonly message?: string;
+}
+
+function retryAfterHeader(failure: HubSpotFailure): number | undefined {
+  const header = failure.headers?.['retry-after'];
+  return header && /^\d{1,6}$/.test(header) ? Number(header) : undefined;
+}
+
+/** Seconds to wait after a 429, from `Retry-After` or else the policy that was hit. */
+function rateLimitWait(failure: HubSpotFailure): number {
+  const header = retryAfterHeader(failure);
+  if (header !== undefined) return header;
+  const policy = (failure.body as { policyName?: unknown } | undefined)?.policyName;
+  if (policy === 'SECONDLY') return 1;
+  if (policy === 'DAILY') return 3600;
+  const interval = Number(failure.headers?.['x-hubspot-ratelimit-interval-milliseconds']);
+  return Number.isFinite(interval) && interval > 0 ? Math.ceil(interval / 1000) : 10;
+}
+
+/** Maps what the SDK throws to a `CrmError` that says whether trying again can help. */
+export function hubspotError(operation: string, error: unknown): CrmError {
+  const failure = (error ?? {}) as HubSpotFailure;
+  const status = typeof failure.code === 'number' ? failure.code : undefined;
+  const bodyMessage = (failure.body as { message?: unknown } | undefined)?.message;
+  const detail = typeof bodyMessage === 'string' ? bodyMessage : (failure.message ?? 'no details');
+  const message = `HubSpot ${operation} failed${status ? ` with ${status}` : ''}: ${detail}`;
+  if (status === undefined) {
+    // fetch failed: connection refused or reset, DNS, TLS. The request may or may not have landed.
+    return new CrmError(message, { code: 'crm_unreachable', retryable: true, cause: error });
+  }
+  if (status === 429) {
+    return new CrmError(message, {
+      code: 'crm_rate_limited',
+      retryable: true,
+      retryAfterSeconds: rateLimitWait(failure),
+      cause: error,
+    });
+  }
+  if (status >= 500) {
+    const wait = retryAfterHeader(failure);
+    return new CrmError(message, {
+      code: 'crm_unavailable',
+      retryable: true,
+      ...(wait === undefined ? {} : { retryAfterSeconds: wait }),
+      cause: error,
+    });
+  }
+  if (status === 401 || status === 403) {
+    return new CrmError(message, { code: 'crm_auth_failed', retryable: false, cause: error });
+  }
+  return new CrmError(message, { code: 'crm_rejected', retryable: false, cause: error });
+}
+
+interface BatchOutcome {
+  readonly results: readonly HubSpotRecord[];
+  readonly errors?: readonly { category?: string; message?: string }[] | undefined;
+}
+
+/** A batch answered 207 for a reason other than records that do not exist. */
+function realErrors(outcome: BatchOutcome) {
+  return (outcome.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
+}
+
+function withOwner<T extends { properties: Record<string, string> }>(input: T, owner?: string): T {
+  const { hubspot_owner_id: _refused, ...properties } = input.properties;
+  return {
+    ...input,
+    properties: owner === undefined ? properties : { ...properties, hubspot_owner_id: owner },
+  };
+}
+
+export interface HubSpotConnector extends CrmConnector {
+  readonly name: 'hubspot';
+}
+
+export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
+  // The SDK's own retries and limiter stay off: retries are ours (with backoff and Retry-After).
+  const client = new Client({
+    accessToken: options.accessToken,
+    basePath: options.apiBaseUrl,
+    numberOfApiCallRetries: 0,
+  });
+  const rules: LeadRules = {
+    openLeadStatuses: new Set(options.openLeadStatuses),
+    defaultOwnerId: options.defaultOwnerId,
+  };
+  let readyUntil = 0;
+
+  const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
+    withRetries(fn, (error) => hubspotError(operation, error), { idempotent });
+
+  async function readObjects(
+    type: 'contacts' | ObjectType,
+    ids: readonly string[],
+    properties: string[],
+  ): Promise<HubSpotRecord[]> {
+    const api =
+      type === 'contacts' ? client.crm.contacts.batchApi : client.crm.objects[type].batchApi;
+    const pages = await Promise.all(
+      chunks(ids, BATCH).map((part) =>
+        call(`batch read of ${type}`, async () => {
+          const outcome: BatchOutcome = await api.read({
+            inputs: part.map((id) => ({ id })),
+            properties,
+            propertiesWithHistory: [],
+          });
+          const errors = realErrors(outcome);
+          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+          return outcome.results;
+        }),
+      ),
+    );
+    return pages.flat();
+  }
+
+  /** Associated ids per source id, following HubSpot's per-record paging. */
+  async function associations(
+    from: string,
+    to: string,
+    ids: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    let pending = ids.map((id) => ({ id }) as { id: string; after?: string });
+    while (pending.length > 0) {
+      const next: { id: string; after: string }[] = [];
+      for (const part of chunks(pending, ASSOCIATION_BATCH)) {
+        const page = await call(`association read ${from}→${to}`, () =>
+          client.crm.associations.v4.batchApi.getPage(from, to, { inputs: part }),
+        );
+        for (const result of page.results) {
+          const list = found.get(result._from.id) ?? [];
+          list.push(...result.to.map((t) => String(t.toObjectId)));
+          found.set(result._from.id, list);
+          const after = result.paging?.next?.after;
+          if (after) next.push({ id: result._from.id, after });
+        }
+      }
+      pending = next;
+    }
+    return found;
+  }
+
+  async function loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>> {
+    const records = new Map<string, LeadRecord>();
+    if (ids.length === 0) return records;
+    const contacts = await readObjects('contacts', ids, CONTACT_PROPERTIES);
+    const found = contacts.map((c) => c.id);
+    if (found.length === 0) return records;
+    const [taskLinks, callLinks, emailLinks] = await Promise.all([
+      associations('contacts', 'tasks', found),
+      associations('contacts', 'calls', found),
+      associations('contacts', 'emails', found),
+    ]);
+    const all = (links: Map<string, string[]>) => [...new Set([...links.values()].flat())];
+    const [tasks, calls, emails] = await Promise.all([
+      readObjects('tasks', all(taskLinks), TASK_PROPERTIES),
+      readObjects('calls', all(callLinks), CALL_PROPERTIES),
+      readObjects('emails', all(emailLinks), EMAIL_PROPERTIES),
+    ]);
+    const byId = <T>(items: HubSpotRecord[], map: (r: HubSpotRecord) => T | undefined) =>
+      new Map(
+        items.flatMap((r) => {
+          const mapped = map(r);
+          return mapped === undefined ? [] : [[r.id, mapped] as const];
+        }),
+      );
+    const cadenceTasks = byId(tasks, cadenceTaskFrom);
+    const activities = new Map([
+      ...byId(calls, activityFromCall),
+      ...byId(emails, activityFromEmail),
+    ]);
+    for (const contact of contacts) {
+      const pick = <T>(links: Map<string, string[]>, from: Map<string, T>) =>
+        (links.get(contact.id) ?? []).flatMap((id) => {
+          const item = from.get(id);
+          return item === undefined ? [] : [item];
+        });
+      records.set(contact.id, {
+        lead: leadFromContact(contact, rules),
+        tasks: pick(taskLinks, cadenceTasks),
+        activities: [...pick(callLinks, activities), ...pick(emailLinks, activities)],
+      });
+    }
+    return records;
+  }
+
+  async function applyChanges(changes: readonly LeadChanges[]): Promise<void> {
+    const creates = changes.flatMap(({ leadId, create }) =>
+      create.map((draft) => ({
+        properties: taskProperties(draft),
+        associations: [
+          {
+            to: { id: leadId },
+            types: [{ associationCategory: HUBSPOT_DEFINED, associationTypeId: TASK_TO_CONTACT }],
+          },
+        ],
+      })),
+    );
+    const updates = changes.flatMap(({ reassign }) =>
+      reassign.map(({ taskId, ownerId }) => ({
+        id: taskId,
+        properties: { hubspot_owner_id: ownerId },
+      })),
+    );
+    const archives = changes.flatMap(({ close }) => close.map(({ taskId }) => ({ id: taskId })));
+    const tasks = client.crm.objects.tasks.batchApi;
+    // New tasks first: a new lead waiting for its first call matters more than tidying up.
+    const create = (inputs: typeof creates) =>
+      call(
+        'batch create of tasks',
+        async () => {
+          const outcome: BatchOutcome = await tasks.create({ inputs });
+          const errors = outcome.errors ?? [];
+          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+        },
+        false,
+      );
+    for (const part of chunks(creates, BATCH)) {
+      try {
+        await create(part);
+      } catch (error) {
+        // A contact owned by a deactivated user would block its lead forever: HubSpot validates
+        // the whole batch before writing, so nothing landed and the batch can go again with
+        // those tasks on the default owner (or unassigned).
+        if (!(error instanceof CrmError && /INVALID_OWNER_ID/.test(error.message))) throw error;
+        await create(part.map((input) => withOwner(input, options.defaultOwnerId)));
+      }
+    }
+    for (const part of chunks(updates, BATCH)) {
+      try {
+        await call('batch update of tasks', async () => {
+          const outcome: BatchOutcome = await tasks.update({ inputs: part });
+          const errors = realErrors(outcome);
+          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+        });
+      } catch (error) {
+        // An owner HubSpot refuses keeps the tasks where they are (see the create fallback).
+        if (!(error instanceof CrmError && /INVALID_OWNER_ID/.test(error.message))) throw error;
+      }
+    }
+    for (const part of chunks(archives, BATCH)) {
+      await call('batch archive of tasks', () => tasks.archive({ inputs: part }));
+    }
+  }
+
+  async function leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]> {
+    const leads = new Set<string>();
+    for (const kind of ['task', 'call', 'email'] as const) {
+      const ids = [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
+      if (ids.length === 0) continue;
+      const links = await associations(OBJECT_OF[kind], 'contacts', ids);
+      for (const list of links.values()) for (const id of list) leads.add(id);
+    }
+    return [...leads];
+  }
+
+  async function isReady(): Promise<boolean> {
+    if (Date.now() < readyUntil) return true;
+    try {
+      await client.crm.contacts.basicApi.getPage(1);
+      readyUntil = Date.now() + READY_CACHE_MS;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    name: 'hubspot',
+    loadLeads,
+    applyChanges,
+    leadsOfActivities,
+    isReady,
+    async close() {},
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Pure translation between HubSpot records and the engine's view of a lead. No I/O here, so
+ * every rule about HubSpot's fields is in one file and unit-testable.
+ */
+import type {
+  Activity,
+  CadenceTask,
+  Channel,
+  Outcome,
+  Priority,
+  TaskDraft,
+} from '../../src/engine/types.ts';
+import type { CrmLead } from '../crm-connector.port.ts';
+
+type Properties = Readonly<Record<string, string | null | undefined>>;
+
+export interface HubSpotRecord {
+  readonly id: string;
+  readonly properties: Properties;
+  readonly createdAt?: Date | string;
+}
+
+export const CONTACT_PROPERTIES = [
+  'firstname',
+  'lastname',
+  'email',
+  'company',
+  'phone',
+  'mobilephone',
+  'country',
+  'hs_timezone',
+  'hubspot_owner_id',
+  'hs_lead_status',
+  'lifecyclestage',
+  'hs_email_optout',
+  'createdate',
+];
+
+export const TASK_PROPERTIES = [
+  'hs_task_body',
+  'hs_task_status',
+  'hs_timestamp',
+  'hubspot_owner_id',
+  'hs_createdate',
+  'hs_task_completion_date',
+  'hs_lastmodifieddate',
+];
+
+export const CALL_PROPERTIES = ['hs_timestamp', 'hs_call_disposition', 'hs_call_status'];
+export const EMAIL_PROPERTIES = ['hs_timestamp', 'hs_email_direction'];
+
+/** Lifecycle stages past the lead stages: the contact became a deal or a customer. */
+const CONVERTED_STAGES = new Set(['opportunity', 'customer', 'evangelist']);
+
+/** HubSpot's default call outcomes (`hs_call_disposition` GUIDs). */
+export const CALL_OUTCOMES: Readonly<Record<string, Outcome>> = {
+  'f240bbac-87c9-4f6e-bf70-924b57d47db7': 'connected',
+  '17b47fee-58de-441e-a44c-c6300d46f273': 'wrong_number',
+  '73a0d17f-1163-4015-bdd5-ec830791da20': 'no_answer',
+  '9d9162e7-6cf3-4944-bf63-4dff82258764': 'busy',
+  'b2cf5968-551e-4856-9783-52b3da59a7d0': 'voicemail',
+  // A live message was left with someone else: an attempt, not a conversation with the lead.
+  'a4c4c377-d246-4b32-a13b-75a56a4cd0ff': 'voicemail',
+};
+
+/** HUBSPOT_DEFINED association type of task → contact. */
+export const TASK_TO_CONTACT = 204;
+
+const TASK_TYPE: Record<Channel, string> = {
+  call: 'CALL',
+  email: 'EMAIL',
+  sms: 'TODO',
+  social: 'TODO',
+  task: 'TODO',
+};
+
+const TASK_PRIORITY: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
+
+const text = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
+
+function isoOf(value: string | null | undefined): string | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+const zonesByHubSpotName = new Map(
+  Intl.supportedValuesOf('timeZone').map((zone) => [zone.toLowerCase(), zone]),
+);
+
+/**
+ * `hs_timezone` holds IANA names as lowercase slugs: `america_slash_new_york`,
+ * `america_slash_port_hyphen_au_hyphen_prince`.
+ */
+export function zoneFromHubSpot(value: string | null | undefined): string | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const name = raw
+    .toLowerCase()
+    .replaceAll('_slash_', '/')
+    .replaceAll('_hyphen_', '-')
+    .replaceAll('_plus_', '+');
+  return zonesByHubSpotName.get(name);
+}
+
+export interface LeadRules {
+  readonly openLeadStatuses: ReadonlySet<string>;
+  readonly defaultOwnerId?: string | undefined;
+}
+
+export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLead {
+  const p = contact.properties;
+  const fullName = [text(p.firstname), text(p.lastname)].filter(Boolean).join(' ');
+  const status = text(p.hs_lead_status);
+  const stage = text(p.lifecyclestage);
+  const owner = text(p.hubspot_owner_id) ?? rules.defaultOwnerId;
+  const company = text(p.company);
+  const timezone = zoneFromHubSpot(p.hs_timezone);
+  const phone = text(p.phone) ?? text(p.mobilephone);
+  const country = text(p.country);
+  const created =
+    isoOf(p.createdate) ??
+    (contact.createdAt ? new Date(contact.createdAt).toISOString() : new Date(0).toISOString());
+  return {
+    id: contact.id,
+    name: fullName || text(p.email) || `Contact ${contact.id}`,
+    ...(company === undefined ? {} : { company }),
+    ...(owner === undefined ? {} : { ownerId: owner }),
+    createdAt: created,
+    ...(timezone === undefined ? {} : { timezone }),
+    ...(phone === undefined ? {} : { phone }),
+    ...(country === undefined ? {} : { country }),
+    isOpen: status === undefined || rules.openLeadStatuses.has(status),
+    converted: stage !== undefined && CONVERTED_STAGES.has(stage),
+    optedOut: p.hs_email_optout === 'true' ? ['email'] : [],
+  };
+}
+
+/**
+ * The step key lives in the task body, a standard field, on a line of its own: HubSpot has no
+ * external-id field on tasks, and reps rename subjects far more often than they edit bodies.
+ */
+const MARKER =
+  /Lead follow-up: (call|email|sms|social|task) step (\d+):([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(\d{1,3})\b/;
+
+function escapeHtml(value: string): string {
+  return value
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+export function taskBody(draft: TaskDraft): string {
+  const guidance = draft.body ? `<p>${escapeHtml(draft.body)}</p>` : '';
+  return `${guidance}<p>Lead follow-up: ${draft.channel} step ${escapeHtml(draft.stepKey)} (keep this line: it links the task to its cadence)</p>`;
+}
+
+/** HubSpot properties of a new cadence task. */
+export function taskProperties(draft: TaskDraft): Record<string, string> {
+  return {
+    hs_task_type: TASK_TYPE[draft.channel],
+    hs_task_subject: draft.title,
+    hs_task_body: taskBody(draft),
+    hs_timestamp: draft.dueAt,
+    hs_task_reminders: String(Date.parse(draft.reminderAt)),
+    hs_task_priority: TASK_PRIORITY[draft.priority],
+    hs_task_status: 'NOT_STARTED',
+    ...(draft.ownerId === undefined ? {} : { hubspot_owner_id: draft.ownerId }),
+  };
+}
+
+/** A task this service wrote, or `undefined` for any other task on the contact. */
+export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
+  const p = task.properties;
+  const marker = MARKER.exec(p.hs_task_body ?? '');
+  if (!marker) return undefined;
+  const [, channel, , cadenceId, step] = marker;
+  const completed = p.hs_task_status === 'COMPLETED';
+  const createdAt = isoOf(p.hs_createdate) ?? new Date(task.createdAt ?? 0).toISOString();
+  const dueAt = isoOf(p.hs_timestamp) ?? createdAt;
+  const doneAt = completed
+    ? (isoOf(p.hs_task_completion_date) ?? isoOf(p.hs_lastmodifieddate))
+    : undefined;
+  const ownerId = text(p.hubspot_owner_id);
+  return {
+    id: task.id,
+    cadenceId: cadenceId as string,
+    step: Number(step),
+    channel: channel as Channel,
+    status: completed ? 'completed' : 'open',
+    createdAt,
+    dueAt,
+    ...(doneAt === undefined ? {} : { doneAt }),
+    ...(ownerId === undefined ? {} : { ownerId }),
+  };
+}
+
+export function activityFromCall(call: HubSpotRecord): Activity | undefined {
+  const at = isoOf(call.properties.hs_timestamp);
+  if (at === undefined) return undefined;
+  const disposition = text(call.properties.hs_call_disposition);
+  const status = text(call.properties.hs_call_status);
+  const outcome: Outcome =
+    (disposition && CALL_OUTCOMES[disposition]) ||
+    (status === 'BUSY' ? 'busy' : status === 'NO_ANSWER' ? 'no_answer' : 'no_answer');
+  return { channel: 'call', at, outcome };
+}
+
+export function activityFromEmail(email: HubSpotRecord): Activity | undefined {
+  const at = isoOf(email.properties.hs_timestamp);
+  if (at === undefined) return undefined;
+  const incoming = email.properties.hs_email_direction === 'INCOMING_EMAIL';
+  return { channel: 'email', at, outcome: incoming ? 'replied' : 'sent' };
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
+import { HttpError, parseInput } from '../http/errors.ts';
+import type { FollowUpPipeline } from '../pipeline/follow-up.pipeline.ts';
+import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
+import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
+
+export interface HubSpotWebhookOptions {
+  readonly clientSecret: string;
+  /** The service's base URL as HubSpot calls it; signatures cover the full URI. */
+  readonly publicUrl: string;
+  readonly connector: CrmConnector;
+  readonly pipeline: FollowUpPipeline;
+  readonly now: () => number;
+}
+
+const id = z.union([
+  z.number().int().nonnegative().transform(String),
+  z.string().regex(/^\d{1,20}$/, 'must be a numeric id'),
+]);
+
+const eventSchema = z
+  .object({
+    subscriptionType: z.string().max(100).optional(),
+    // HubSpot's reference names the field `eventType`; deliveries use `subscriptionType`.
+    eventType: z.string().max(100).optional(),
+    objectId: id,
+    objectTypeId: z.string().max(20).optional(),
+    propertyName: z.string().max(500).optional(),
+    eventId: z.union([z.number(), z.string().max(100)]).optional(),
+    attemptNumber: z.number().int().nonnegative().optional(),
+    occurredAt: z.number().optional(),
+    portalId: z.number().optional(),
+    primaryObjectId: id.optional(),
+    newObjectId: id.optional(),
+    mergedObjectIds: z.array(id).max(1000).optional(),
+  })
+  .refine((e) => (e.subscriptionType ?? e.eventType) !== undefined, {
+    message: 'subscriptionType is required',
+    path: ['subscriptionType'],
+  })
+  .transform((e): HubSpotEvent => ({ ...e, type: e.subscriptionType ?? e.eventType ?? '' }));
+
+/** HubSpot sends at most 100 events per request; a little headroom, no unbounded work. */
+const deliverySchema = z.array(eventSchema).max(1000);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJson(raw: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_encoding', 'The body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(
+      400,
+      'invalid_json',
+      `The body is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
+  const { clientSecret, publicUrl, connector, pipeline, now } = options;
+  // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post('/webhooks/hubspot', async (request) => {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const signed = verifyHubSpotSignature(
+      {
+        method: request.method,
+        uri: `${publicUrl}${request.url}`,
+        body: raw,
+        headers: request.headers,
+      },
+      clientSecret,
+      now(),
+    );
+    if (!signed.ok) {
+      request.log.warn({ code: signed.code, reason: signed.reason }, 'HubSpot webhook refused');
+      throw new HttpError(
+        401,
+        signed.code,
+        `Not a valid HubSpot webhook request: ${signed.reason}`,
+      );
+    }
+    const events = parseInput(deliverySchema, parseJson(raw), 'HubSpot webhook events');
+    const plan = planDelivery(events);
+    const related = plan.activities;
+    const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];
+    const leadIds = [...new Set([...plan.leadIds, ...fromActivities])];
+    const outcomes = leadIds.length > 0 ? await pipeline.reconcile(leadIds, request.log) : [];
+    const totals = { created: 0, closed: 0, reassigned: 0, notFound: 0 };
+    for (const o of outcomes) {
+      if (!o.found) totals.notFound++;
+      else {
+        totals.created += o.created;
+        totals.closed += o.closed;
+        totals.reassigned += o.reassigned;
+      }
+    }
+    const summary = {
+      events: events.length,
+      leads: leadIds.length,
+      ...totals,
+      ignored: plan.ignored.length,
+      signature: signed.version,
+      attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
+    };
+    request.log.info(
+      { ...summary, ignoredEvents: plan.ignored.slice(0, 20) },
+      'HubSpot delivery handled',
+    );
+    return summary;
+  });
+}

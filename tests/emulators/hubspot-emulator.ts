@@ -1,0 +1,804 @@
+/**
+ * A local emulator of the slice of the HubSpot CRM API the connector uses, speaking HubSpot's
+ * wire format to the real `@hubspot/api-client`: v3 object batch endpoints, v4 association batch
+ * reads, search, HubSpot's validation errors (unknown properties, bad enum values, a task without
+ * `hs_timestamp`, unknown owners, wrong association types, oversized batches), its 401 and its
+ * 429 rate-limit body and headers. Faults can be queued to test retries and acknowledgements.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type Kind = 'string' | 'enumeration' | 'datetime' | 'number' | 'bool';
+interface PropertyDef {
+  readonly kind: Kind;
+  readonly options?: readonly string[];
+  /** Set by HubSpot, never by a client. */
+  readonly readOnly?: boolean;
+}
+
+const COMMON: Record<string, PropertyDef> = {
+  hs_object_id: { kind: 'number', readOnly: true },
+  hs_createdate: { kind: 'datetime', readOnly: true },
+  hs_lastmodifieddate: { kind: 'datetime', readOnly: true },
+  hubspot_owner_id: { kind: 'enumeration' },
+};
+
+export const LEAD_STATUSES = [
+  'NEW',
+  'OPEN',
+  'IN_PROGRESS',
+  'OPEN_DEAL',
+  'UNQUALIFIED',
+  'ATTEMPTED_TO_CONTACT',
+  'CONNECTED',
+  'BAD_TIMING',
+];
+
+/** hs_call_disposition GUIDs of HubSpot's default call outcomes. */
+export const CALL_DISPOSITIONS = {
+  busy: '9d9162e7-6cf3-4944-bf63-4dff82258764',
+  connected: 'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+  leftLiveMessage: 'a4c4c377-d246-4b32-a13b-75a56a4cd0ff',
+  leftVoicemail: 'b2cf5968-551e-4856-9783-52b3da59a7d0',
+  noAnswer: '73a0d17f-1163-4015-bdd5-ec830791da20',
+  wrongNumber: '17b47fee-58de-441e-a44c-c6300d46f273',
+} as const;
+
+const SCHEMAS: Record<string, Record<string, PropertyDef>> = {
+  contacts: {
+    ...COMMON,
+    createdate: { kind: 'datetime', readOnly: true },
+    lastmodifieddate: { kind: 'datetime', readOnly: true },
+    firstname: { kind: 'string' },
+    lastname: { kind: 'string' },
+    email: { kind: 'string' },
+    company: { kind: 'string' },
+    phone: { kind: 'string' },
+    mobilephone: { kind: 'string' },
+    country: { kind: 'string' },
+    hs_timezone: { kind: 'string' },
+    hs_lead_status: { kind: 'enumeration', options: LEAD_STATUSES },
+    lifecyclestage: {
+      kind: 'enumeration',
+      options: [
+        'subscriber',
+        'lead',
+        'marketingqualifiedlead',
+        'salesqualifiedlead',
+        'opportunity',
+        'customer',
+        'evangelist',
+        'other',
+      ],
+    },
+    hs_email_optout: { kind: 'bool' },
+  },
+  tasks: {
+    ...COMMON,
+    hs_timestamp: { kind: 'datetime' },
+    hs_task_subject: { kind: 'string' },
+    hs_task_body: { kind: 'string' },
+    hs_task_status: {
+      kind: 'enumeration',
+      options: ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'],
+    },
+    hs_task_priority: { kind: 'enumeration', options: ['NONE', 'LOW', 'MEDIUM', 'HIGH'] },
+    hs_task_type: {
+      kind: 'enumeration',
+      options: ['CALL', 'EMAIL', 'LINKED_IN', 'MEETING', 'TODO'],
+    },
+    hs_task_reminders: { kind: 'string' },
+    hs_task_completion_date: { kind: 'datetime', readOnly: true },
+  },
+  calls: {
+    ...COMMON,
+    hs_timestamp: { kind: 'datetime' },
+    hs_call_title: { kind: 'string' },
+    hs_call_body: { kind: 'string' },
+    hs_call_disposition: { kind: 'string' },
+    hs_call_direction: { kind: 'enumeration', options: ['INBOUND', 'OUTBOUND'] },
+    hs_call_status: {
+      kind: 'enumeration',
+      options: [
+        'BUSY',
+        'CALLING_CRM_USER',
+        'CANCELED',
+        'COMPLETED',
+        'CONNECTING',
+        'FAILED',
+        'IN_PROGRESS',
+        'NO_ANSWER',
+        'QUEUED',
+        'RINGING',
+      ],
+    },
+  },
+  emails: {
+    ...COMMON,
+    hs_timestamp: { kind: 'datetime' },
+    hs_email_direction: {
+      kind: 'enumeration',
+      options: ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL'],
+    },
+    hs_email_subject: { kind: 'string' },
+    hs_email_text: { kind: 'string' },
+    hs_email_status: {
+      kind: 'enumeration',
+      options: ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT'],
+    },
+  },
+};
+
+const TYPE_IDS: Record<string, string> = {
+  '0-1': 'contacts',
+  '0-27': 'tasks',
+  '0-48': 'calls',
+  '0-49': 'emails',
+  contact: 'contacts',
+  task: 'tasks',
+  call: 'calls',
+  email: 'emails',
+};
+
+/** HUBSPOT_DEFINED association type ids, both directions. */
+const ASSOCIATION_TYPES: Record<string, number> = {
+  'tasks>contacts': 204,
+  'contacts>tasks': 203,
+  'calls>contacts': 194,
+  'contacts>calls': 193,
+  'emails>contacts': 198,
+  'contacts>emails': 197,
+};
+
+const MAX_BATCH = 100;
+const MAX_ASSOCIATION_BATCH = 1000;
+
+export interface StoredObject {
+  readonly id: string;
+  properties: Record<string, string | null>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+}
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+export type Fault =
+  | { readonly kind: 'rate_limit'; readonly policy?: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY' }
+  | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
+  | { readonly kind: 'reset' };
+
+export interface HubSpotEmulator {
+  readonly url: string;
+  readonly token: string;
+  /** Every API request, in order, with the status answered. */
+  readonly requests: RecordedCall[];
+  /** Owners whose ids are valid `hubspot_owner_id` values. */
+  readonly owners: Set<string>;
+  /** Makes the next matching requests fail; `path` is a substring of the request path. */
+  failNext(fault: Fault, options?: { times?: number; path?: string }): void;
+  createContact(properties: Record<string, string>, createdAt?: string): string;
+  updateContact(id: string, properties: Record<string, string>): void;
+  archiveContact(id: string): void;
+  logCall(contactId: string, properties: Record<string, string>): string;
+  logEmail(contactId: string, properties: Record<string, string>): string;
+  /** Live and archived tasks associated with a contact. */
+  tasksOf(contactId: string, options?: { archived?: boolean }): StoredObject[];
+  /** A rep's edit of a task in the HubSpot UI (e.g. marking it COMPLETED). */
+  updateTask(id: string, properties: Record<string, string>): void;
+  /** Contacts a task, call or email is associated with. */
+  contactsOf(type: 'tasks' | 'calls' | 'emails', id: string): string[];
+  close(): Promise<void>;
+}
+
+class ApiError extends Error {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+    super(String(body.message));
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+function validationError(message: string, errors: Record<string, unknown>[]): ApiError {
+  return new ApiError(400, {
+    status: 'error',
+    message,
+    correlationId: randomUUID(),
+    category: 'VALIDATION_ERROR',
+    ...(errors.length > 0 ? { errors } : {}),
+  });
+}
+
+function normaliseDatetime(value: string): string | undefined {
+  if (/^\d{1,15}$/.test(value)) return new Date(Number(value)).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  }
+  return undefined;
+}
+
+export async function startHubSpotEmulator(
+  options: { token?: string; now?: () => number } = {},
+): Promise<HubSpotEmulator> {
+  const token = options.token ?? `pat-emulator-${randomUUID()}`;
+  const now = options.now ?? Date.now;
+  const store: Record<string, Map<string, StoredObject>> = {
+    contacts: new Map(),
+    tasks: new Map(),
+    calls: new Map(),
+    emails: new Map(),
+  };
+  const links = new Map<string, Set<string>>();
+  const requests: RecordedCall[] = [];
+  const owners = new Set<string>();
+  const faults: { fault: Fault; times: number; path?: string }[] = [];
+  let sequence = 1000;
+
+  const iso = () => new Date(now()).toISOString();
+  const bucket = (type: string) => {
+    const found = store[type];
+    if (!found)
+      throw new ApiError(400, {
+        status: 'error',
+        message: `Unknown object type ${type}`,
+        category: 'VALIDATION_ERROR',
+      });
+    return found;
+  };
+  const linkKey = (type: string, id: string, to: string) => `${type}:${id}>${to}`;
+  function associate(fromType: string, fromId: string, toType: string, toId: string): void {
+    for (const [a, aid, b, bid] of [
+      [fromType, fromId, toType, toId],
+      [toType, toId, fromType, fromId],
+    ] as const) {
+      const key = linkKey(a, aid, b);
+      const set = links.get(key) ?? new Set<string>();
+      set.add(bid);
+      links.set(key, set);
+    }
+  }
+  const associated = (type: string, id: string, to: string) => [
+    ...(links.get(linkKey(type, id, to)) ?? []),
+  ];
+
+  /** Validates and normalises client-written properties the way HubSpot does. */
+  function checkProperties(
+    type: string,
+    input: unknown,
+    creating: boolean,
+  ): Record<string, string | null> {
+    const schema = SCHEMAS[type] ?? {};
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw validationError('Invalid input JSON: properties must be an object', []);
+    }
+    const problems: Record<string, unknown>[] = [];
+    const out: Record<string, string | null> = {};
+    for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
+      const def = schema[name];
+      if (!def) {
+        problems.push({
+          isValid: false,
+          message: `Property "${name}" does not exist`,
+          error: 'PROPERTY_DOESNT_EXIST',
+          name,
+        });
+        continue;
+      }
+      if (def.readOnly) {
+        problems.push({
+          isValid: false,
+          message: `"${name}" is a read only property; its value cannot be set.`,
+          error: 'READ_ONLY_VALUE',
+          name,
+        });
+        continue;
+      }
+      if (raw === null || raw === '') {
+        out[name] = null;
+        continue;
+      }
+      const value = String(raw);
+      if (def.kind === 'enumeration' && name === 'hubspot_owner_id') {
+        if (owners.size > 0 && !owners.has(value)) {
+          problems.push({
+            isValid: false,
+            message: `${value} is not a valid owner id`,
+            error: 'INVALID_OWNER_ID',
+            name,
+          });
+        }
+      } else if (def.kind === 'enumeration' && def.options && !def.options.includes(value)) {
+        problems.push({
+          isValid: false,
+          message: `${value} was not one of the allowed options: ${def.options.map((o) => `[label: "${o}"\nvalue: "${o}"]`).join(', ')}`,
+          error: 'INVALID_OPTION',
+          name,
+        });
+        continue;
+      }
+      if (def.kind === 'datetime') {
+        const normalised = normaliseDatetime(value);
+        if (!normalised) {
+          problems.push({
+            isValid: false,
+            message: `${value} is not a valid datetime`,
+            error: 'INVALID_DATE',
+            name,
+          });
+          continue;
+        }
+        out[name] = normalised;
+        continue;
+      }
+      if (def.kind === 'bool' && value !== 'true' && value !== 'false') {
+        problems.push({
+          isValid: false,
+          message: `${value} is not a valid boolean`,
+          error: 'INVALID_BOOLEAN',
+          name,
+        });
+        continue;
+      }
+      if (name === 'hs_task_reminders' && !value.split(';').every((v) => /^\d{1,15}$/.test(v))) {
+        problems.push({
+          isValid: false,
+          message: `${value} is not a valid list of reminder timestamps`,
+          error: 'INVALID_LONG',
+          name,
+        });
+        continue;
+      }
+      out[name] = value;
+    }
+    if (creating && type !== 'contacts' && !('hs_timestamp' in out) && problems.length === 0) {
+      problems.push({
+        isValid: false,
+        message: 'hs_timestamp is required',
+        error: 'REQUIRED_PROPERTY',
+        name: 'hs_timestamp',
+      });
+    }
+    if (problems.length > 0) {
+      throw validationError(`Property values were not valid: ${JSON.stringify(problems)}`, []);
+    }
+    return out;
+  }
+
+  function insert(
+    type: string,
+    properties: Record<string, string | null>,
+    createdAt = iso(),
+  ): StoredObject {
+    const id = String(++sequence);
+    const object: StoredObject = {
+      id,
+      properties: {
+        ...properties,
+        hs_object_id: id,
+        hs_createdate: createdAt,
+        hs_lastmodifieddate: createdAt,
+        ...(type === 'contacts' ? { createdate: createdAt, lastmodifieddate: createdAt } : {}),
+      },
+      createdAt,
+      updatedAt: createdAt,
+      archived: false,
+    };
+    if (type === 'tasks') {
+      object.properties.hs_task_status ??= 'NOT_STARTED';
+      object.properties.hs_task_priority ??= 'NONE';
+      object.properties.hs_task_type ??= 'TODO';
+    }
+    bucket(type).set(id, object);
+    return object;
+  }
+
+  function patch(
+    type: string,
+    object: StoredObject,
+    properties: Record<string, string | null>,
+  ): void {
+    const at = iso();
+    if (type === 'tasks' && properties.hs_task_status !== undefined) {
+      object.properties.hs_task_completion_date =
+        properties.hs_task_status === 'COMPLETED' ? at : null;
+    }
+    Object.assign(object.properties, properties, { hs_lastmodifieddate: at });
+    if (type === 'contacts') object.properties.lastmodifieddate = at;
+    object.updatedAt = at;
+  }
+
+  function view(type: string, object: StoredObject, wanted: readonly string[] | undefined) {
+    const schema = SCHEMAS[type] ?? {};
+    const names = (
+      wanted && wanted.length > 0
+        ? wanted
+        : ['hs_object_id', 'hs_createdate', 'hs_lastmodifieddate']
+    ).filter((n) => n in schema);
+    const properties: Record<string, string | null> = {};
+    for (const name of new Set([
+      ...names,
+      'hs_object_id',
+      'hs_createdate',
+      'hs_lastmodifieddate',
+    ])) {
+      properties[name] = object.properties[name] ?? null;
+    }
+    return {
+      id: object.id,
+      properties,
+      createdAt: object.createdAt,
+      updatedAt: object.updatedAt,
+      archived: object.archived,
+    };
+  }
+
+  function batchInputs(body: unknown, max: number): Record<string, unknown>[] {
+    const inputs = (body as { inputs?: unknown } | null)?.inputs;
+    if (!Array.isArray(inputs))
+      throw validationError('Invalid input JSON on line 1: inputs is required', []);
+    if (inputs.length > max) {
+      throw validationError(`Batch input size ${inputs.length} exceeds the limit of ${max}`, []);
+    }
+    return inputs as Record<string, unknown>[];
+  }
+
+  function batchResult(results: unknown[], errors: Record<string, unknown>[], okStatus: number) {
+    const times = { startedAt: iso(), completedAt: iso() };
+    if (errors.length === 0)
+      return { status: okStatus, body: { status: 'COMPLETE', results, ...times } };
+    return {
+      status: 207,
+      body: { status: 'COMPLETE', results, numErrors: errors.length, errors, ...times },
+    };
+  }
+
+  function notFound(type: string, ids: string[]) {
+    return {
+      status: 'error',
+      category: 'OBJECT_NOT_FOUND',
+      message: `Could not get some ${type.toUpperCase().replace(/S$/, '')} objects, they may be deleted or not exist. Check that ids are valid.`,
+      context: { ids },
+    };
+  }
+
+  type Handler = (
+    params: string[],
+    body: unknown,
+    query: URLSearchParams,
+  ) => { status: number; body?: unknown };
+  const routes: [string, RegExp, Handler][] = [
+    [
+      'GET',
+      /^\/crm\/v3\/objects\/([\w-]+)$/,
+      ([type], _b, query) => {
+        const all = [...bucket(TYPE_IDS[type ?? ''] ?? type ?? '').values()].filter(
+          (o) => !o.archived,
+        );
+        const limit = Math.min(Number(query.get('limit') ?? 10), 100);
+        return {
+          status: 200,
+          body: { results: all.slice(0, limit).map((o) => view(type ?? '', o, undefined)) },
+        };
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/([\w-]+)\/batch\/read$/,
+      ([rawType], body) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        const inputs = batchInputs(body, MAX_BATCH);
+        const wanted = (body as { properties?: string[] }).properties;
+        const results = [];
+        const missing: string[] = [];
+        for (const input of inputs) {
+          const object = bucket(type).get(String(input.id));
+          if (object && !object.archived) results.push(view(type, object, wanted));
+          else missing.push(String(input.id));
+        }
+        return batchResult(results, missing.length > 0 ? [notFound(type, missing)] : [], 200);
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/([\w-]+)\/batch\/create$/,
+      ([rawType], body) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        const inputs = batchInputs(body, MAX_BATCH);
+        const checked = inputs.map((input) => {
+          const properties = checkProperties(type, input.properties, true);
+          const associations = (input.associations ?? []) as {
+            to?: { id?: unknown };
+            types?: { associationCategory?: string; associationTypeId?: number }[];
+          }[];
+          for (const a of associations) {
+            const toId = String(a.to?.id ?? '');
+            const target = bucket('contacts').get(toId);
+            const expected = ASSOCIATION_TYPES[`${type}>contacts`];
+            const typesOk =
+              (a.types ?? []).length > 0 &&
+              (a.types ?? []).every(
+                (t) =>
+                  t.associationCategory === 'HUBSPOT_DEFINED' && t.associationTypeId === expected,
+              );
+            if (!typesOk)
+              throw validationError(
+                `invalid association type for ${type} to contacts: expected HUBSPOT_DEFINED ${expected}`,
+                [],
+              );
+            if (!target || target.archived)
+              throw validationError(`${toId} is not a valid contact id`, []);
+          }
+          return { properties, associations: associations.map((a) => String(a.to?.id)) };
+        });
+        const results = checked.map(({ properties, associations }) => {
+          const object = insert(type, properties);
+          for (const contactId of associations) associate(type, object.id, 'contacts', contactId);
+          return view(type, object, Object.keys(object.properties));
+        });
+        return batchResult(results, [], 201);
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/([\w-]+)\/batch\/update$/,
+      ([rawType], body) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        const inputs = batchInputs(body, MAX_BATCH);
+        const checked = inputs.map((input) => ({
+          id: String(input.id),
+          properties: checkProperties(type, input.properties, false),
+        }));
+        const results = [];
+        const missing: string[] = [];
+        for (const { id, properties } of checked) {
+          const object = bucket(type).get(id);
+          if (!object || object.archived) {
+            missing.push(id);
+            continue;
+          }
+          patch(type, object, properties);
+          results.push(view(type, object, Object.keys(object.properties)));
+        }
+        return batchResult(results, missing.length > 0 ? [notFound(type, missing)] : [], 200);
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/([\w-]+)\/batch\/archive$/,
+      ([rawType], body) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        for (const input of batchInputs(body, MAX_BATCH)) {
+          const object = bucket(type).get(String(input.id));
+          if (object) {
+            object.archived = true;
+            object.updatedAt = iso();
+          }
+        }
+        return { status: 204 };
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v4\/associations\/([\w-]+)\/([\w-]+)\/batch\/read$/,
+      ([rawFrom, rawTo], body) => {
+        const from = TYPE_IDS[rawFrom ?? ''] ?? rawFrom ?? '';
+        const to = TYPE_IDS[rawTo ?? ''] ?? rawTo ?? '';
+        const typeId = ASSOCIATION_TYPES[`${from}>${to}`];
+        if (typeId === undefined) throw validationError(`Unknown association ${from} to ${to}`, []);
+        const results = [];
+        const errors = [];
+        for (const input of batchInputs(body, MAX_ASSOCIATION_BATCH)) {
+          const id = String(input.id);
+          const targets = associated(from, id, to).filter((t) => !bucket(to).get(t)?.archived);
+          if (targets.length === 0) {
+            errors.push({
+              status: 'error',
+              category: 'OBJECT_NOT_FOUND',
+              subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+              message: `No ${to} is associated with ${from} ${id}.`,
+              context: { fromObjectId: [id] },
+            });
+            continue;
+          }
+          results.push({
+            from: { id },
+            to: targets.map((t) => ({
+              toObjectId: Number(t),
+              associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId, label: null }],
+            })),
+          });
+        }
+        return batchResult(results, errors, 200);
+      },
+    ],
+  ];
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function send(
+    res: ServerResponse,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(status, {
+      ...(body === undefined ? {} : { 'content-type': 'application/json;charset=utf-8' }),
+      ...headers,
+    });
+    res.end(body === undefined ? undefined : JSON.stringify(body));
+  }
+
+  function takeFault(path: string): Fault | undefined {
+    const index = faults.findIndex((f) => f.path === undefined || path.includes(f.path));
+    const entry = faults[index];
+    if (!entry) return undefined;
+    entry.times -= 1;
+    if (entry.times <= 0) faults.splice(index, 1);
+    return entry.fault;
+  }
+
+  function rateLimited(policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'): ApiError {
+    const message = {
+      TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
+      SECONDLY: 'You have reached your secondly limit.',
+      DAILY: 'You have reached your daily limit.',
+    }[policy];
+    return new ApiError(
+      429,
+      {
+        status: 'error',
+        message,
+        errorType: 'RATE_LIMIT',
+        correlationId: randomUUID(),
+        policyName: policy,
+      },
+      {
+        'x-hubspot-ratelimit-interval-milliseconds': '10000',
+        'x-hubspot-ratelimit-max': '190',
+        'x-hubspot-ratelimit-remaining': '0',
+        'x-hubspot-ratelimit-daily': '1000000',
+        'x-hubspot-ratelimit-daily-remaining': policy === 'DAILY' ? '0' : '999000',
+      },
+    );
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = req.method ?? 'GET';
+    const record = (status: number) => requests.push({ method, path: url.pathname, status });
+    try {
+      const raw = await readBody(req);
+      const fault = takeFault(url.pathname);
+      if (fault?.kind === 'reset') {
+        record(0);
+        req.socket.destroy();
+        return;
+      }
+      if (req.headers.authorization !== `Bearer ${token}`) {
+        throw new ApiError(401, {
+          status: 'error',
+          message:
+            'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+          correlationId: randomUUID(),
+          category: 'INVALID_AUTHENTICATION',
+        });
+      }
+      if (fault?.kind === 'rate_limit') throw rateLimited(fault.policy ?? 'TEN_SECONDLY_ROLLING');
+      if (fault?.kind === 'status') {
+        throw new ApiError(fault.status, {
+          status: 'error',
+          message: 'internal error',
+          correlationId: randomUUID(),
+          category: 'INTERNAL_ERROR',
+        });
+      }
+      for (const [routeMethod, pattern, handler] of routes) {
+        const match = routeMethod === method ? pattern.exec(url.pathname) : null;
+        if (!match) continue;
+        let body: unknown;
+        if (method === 'POST') {
+          if (!/application\/json/.test(req.headers['content-type'] ?? '')) {
+            throw new ApiError(415, {
+              status: 'error',
+              message: 'Unsupported Media Type',
+              category: 'VALIDATION_ERROR',
+            });
+          }
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            throw validationError('Invalid input JSON on line 1', []);
+          }
+        }
+        const result = handler(match.slice(1), body, url.searchParams);
+        record(result.status);
+        send(res, result.status, result.body);
+        return;
+      }
+      throw new ApiError(404, {
+        status: 'error',
+        message: `no route for ${method} ${url.pathname}`,
+        category: 'OBJECT_NOT_FOUND',
+      });
+    } catch (error) {
+      const api =
+        error instanceof ApiError
+          ? error
+          : new ApiError(500, {
+              status: 'error',
+              message: String(error),
+              category: 'INTERNAL_ERROR',
+            });
+      record(api.status);
+      send(res, api.status, api.body, api.headers);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const contact = (id: string) => {
+    const found = store.contacts?.get(id);
+    if (!found) throw new Error(`no contact ${id}`);
+    return found;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    requests,
+    owners,
+    failNext(fault, { times = 1, path } = {}) {
+      faults.push({ fault, times, ...(path === undefined ? {} : { path }) });
+    },
+    createContact(properties, createdAt) {
+      return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
+        .id;
+    },
+    updateContact(id, properties) {
+      patch('contacts', contact(id), checkProperties('contacts', properties, false));
+    },
+    archiveContact(id) {
+      contact(id).archived = true;
+    },
+    logCall(contactId, properties) {
+      const call = insert('calls', checkProperties('calls', properties, true));
+      associate('calls', call.id, 'contacts', contactId);
+      return call.id;
+    },
+    logEmail(contactId, properties) {
+      const email = insert('emails', checkProperties('emails', properties, true));
+      associate('emails', email.id, 'contacts', contactId);
+      return email.id;
+    },
+    tasksOf(contactId, { archived = false } = {}) {
+      return associated('contacts', contactId, 'tasks')
+        .map((id) => store.tasks?.get(id))
+        .filter((t): t is StoredObject => t !== undefined && (archived || !t.archived));
+    },
+    updateTask(id, properties) {
+      const task = store.tasks?.get(id);
+      if (!task) throw new Error(`no task ${id}`);
+      patch('tasks', task, checkProperties('tasks', properties, false));
+    },
+    contactsOf(type, id) {
+      return associated(type, id, 'contacts');
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  };
+}

@@ -1,0 +1,192 @@
+import { AssociationTypes, Client } from '@hubspot/api-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CALL_OUTCOMES,
+  TASK_TO_CONTACT,
+  zoneFromHubSpot,
+} from '../../connectors/hubspot/hubspot.mapping.ts';
+import {
+  CALL_DISPOSITIONS,
+  type HubSpotEmulator,
+  startHubSpotEmulator,
+} from '../emulators/hubspot-emulator.ts';
+import { type HubSpotTestApp, hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+
+describe('HubSpot mapping', () => {
+  it('uses the HubSpot-defined task → contact association type of the SDK', () => {
+    expect(TASK_TO_CONTACT).toBe(AssociationTypes.taskToContact);
+  });
+
+  it('reads hs_timezone slugs as IANA zones', () => {
+    expect(zoneFromHubSpot('america_slash_new_york')).toBe('America/New_York');
+    expect(zoneFromHubSpot('america_slash_port_hyphen_au_hyphen_prince')).toBe(
+      'America/Port-au-Prince',
+    );
+    expect(zoneFromHubSpot('europe_slash_berlin')).toBe('Europe/Berlin');
+    expect(zoneFromHubSpot('mars_slash_olympus')).toBeUndefined();
+    expect(zoneFromHubSpot('')).toBeUndefined();
+  });
+
+  it('knows the outcome of each default call disposition', () => {
+    expect(CALL_OUTCOMES[CALL_DISPOSITIONS.connected]).toBe('connected');
+    expect(CALL_OUTCOMES[CALL_DISPOSITIONS.wrongNumber]).toBe('wrong_number');
+    expect(CALL_OUTCOMES[CALL_DISPOSITIONS.noAnswer]).toBe('no_answer');
+    expect(CALL_OUTCOMES[CALL_DISPOSITIONS.busy]).toBe('busy');
+    expect(CALL_OUTCOMES[CALL_DISPOSITIONS.leftVoicemail]).toBe('voicemail');
+  });
+});
+
+describe('the HubSpot emulator answers like HubSpot', () => {
+  let emulator: HubSpotEmulator;
+  let client: Client;
+  beforeEach(async () => {
+    emulator = await startHubSpotEmulator();
+    client = new Client({ accessToken: emulator.token, basePath: emulator.url });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  async function failure(promise: Promise<unknown>) {
+    const error = (await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code?: number; body?: { message?: string; category?: string } } | undefined;
+    if (!error) throw new Error('expected HubSpot to refuse the request');
+    return error;
+  }
+
+  const task = (properties: Record<string, string>) =>
+    client.crm.objects.tasks.batchApi.create({ inputs: [{ properties, associations: [] }] });
+
+  it('refuses unknown properties, bad enum values and a task without hs_timestamp', async () => {
+    const unknown = await failure(
+      task({ hs_timestamp: '2026-11-24T15:00:00Z', followup_key: 'x' }),
+    );
+    expect(unknown.code).toBe(400);
+    expect(unknown.body?.category).toBe('VALIDATION_ERROR');
+    expect(unknown.body?.message).toContain('PROPERTY_DOESNT_EXIST');
+
+    const option = await failure(
+      task({ hs_timestamp: '2026-11-24T15:00:00Z', hs_task_priority: 'URGENT' }),
+    );
+    expect(option.body?.message).toContain('INVALID_OPTION');
+
+    const undated = await failure(task({ hs_task_subject: 'Call' }));
+    expect(undated.body?.message).toContain('hs_timestamp');
+  });
+
+  it('refuses a task associated with a contact through the wrong association type', async () => {
+    const contactId = emulator.createContact({ firstname: 'Ann' });
+    const wrong = await failure(
+      client.crm.objects.tasks.batchApi.create({
+        inputs: [
+          {
+            properties: { hs_timestamp: '2026-11-24T15:00:00Z' },
+            associations: [
+              {
+                to: { id: contactId },
+                types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 1 }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(wrong.code).toBe(400);
+  });
+
+  it('answers 429 with HubSpot’s rate-limit body and headers', async () => {
+    emulator.failNext({ kind: 'rate_limit' });
+    const limited = (await failure(client.crm.contacts.basicApi.getPage(1))) as {
+      code?: number;
+      body?: { policyName?: string; errorType?: string };
+      headers?: Record<string, string>;
+    };
+    expect(limited.code).toBe(429);
+    expect(limited.body).toMatchObject({
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+    expect(limited.headers?.['x-hubspot-ratelimit-max']).toBe('190');
+  });
+
+  it('reports missing records of a batch read as a 207 multi-status', async () => {
+    const id = emulator.createContact({ firstname: 'Ann' });
+    const page = await client.crm.contacts.batchApi.read({
+      inputs: [{ id }, { id: '424242' }],
+      properties: ['firstname'],
+      propertiesWithHistory: [],
+    });
+    expect(page.results.map((r) => r.properties.firstname)).toEqual(['Ann']);
+    expect('errors' in page && page.errors?.[0]?.category).toBe('OBJECT_NOT_FOUND');
+  });
+});
+
+describe('HubSpot connector edge cases', () => {
+  let t: HubSpotTestApp;
+  afterEach(async () => {
+    await t?.close();
+  });
+
+  it('puts tasks on the default owner when HubSpot refuses the contact’s owner', async () => {
+    t = await startHubSpotApp('2026-11-24T15:00:00.000Z', { HUBSPOT_DEFAULT_OWNER_ID: '101' });
+    t.emulator.owners.add('101');
+    const id = t.emulator.createContact({ firstname: 'Ann' });
+    // The owner was deactivated after being set on the contact.
+    t.emulator.owners.add('555');
+    t.emulator.updateContact(id, { hubspot_owner_id: '555' });
+    t.emulator.owners.delete('555');
+    const response = await t.deliver([
+      hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
+    ]);
+    expect(response.status).toBe(200);
+    expect(t.emulator.tasksOf(id).map((task) => task.properties.hubspot_owner_id)).toEqual([
+      '101',
+      '101',
+    ]);
+    // Later deliveries stay green even though the contact's owner cannot take tasks.
+    const again = await t.deliver([
+      hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
+    ]);
+    expect(again.status).toBe(200);
+  });
+
+  it('schedules in the contact’s hs_timezone', async () => {
+    // Tuesday 10:00 in New York is 07:00 in Los Angeles: the first tasks wait for 09:00 there.
+    t = await startHubSpotApp('2026-11-24T15:00:00.000Z', {
+      BUSINESS_HOURS: 'Mon-Fri 07:00-20:00',
+      LEAD_CONTACT_HOURS: '09:00-20:00',
+    });
+    const id = t.emulator.createContact({
+      firstname: 'Lu',
+      hs_timezone: 'america_slash_los_angeles',
+    });
+    await t.deliver([hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) })]);
+    const dues = t.emulator.tasksOf(id).map((task) => task.properties.hs_timestamp);
+    expect(dues).toEqual(['2026-11-24T17:00:00.000Z', '2026-11-24T17:00:00.000Z']);
+  });
+
+  it('re-decides the contacts of a task when the task changes, and only those', async () => {
+    t = await startHubSpotApp('2026-11-24T15:00:00.000Z');
+    const a = t.emulator.createContact({ firstname: 'A' });
+    const b = t.emulator.createContact({ firstname: 'B' });
+    await t.deliver(
+      [a, b].map((id) =>
+        hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
+      ),
+    );
+    const [callA] = t.emulator.tasksOf(a);
+    t.emulator.updateTask(callA?.id ?? '', { hs_task_status: 'COMPLETED' });
+    const response = await t.deliver([
+      hubspotEvent({
+        subscriptionType: 'object.propertyChange',
+        objectTypeId: '0-27',
+        objectId: Number(callA?.id),
+        propertyName: 'hs_task_status',
+        propertyValue: 'COMPLETED',
+      }),
+    ]);
+    expect(await response.json()).toMatchObject({ leads: 1, created: 1 });
+  });
+});

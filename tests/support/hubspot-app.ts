@@ -1,0 +1,123 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createConnector } from '../../connectors/registry.ts';
+import { buildApp } from '../../src/app.ts';
+import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
+import { testConfig } from './test-app.ts';
+
+export const CLIENT_SECRET = 'hubspot-client-secret-for-tests';
+export const PUBLIC_URL = 'https://followup.example.com';
+
+export interface HubSpotTestApp {
+  readonly app: FastifyInstance;
+  readonly emulator: HubSpotEmulator;
+  /** The service's own address (the test calls it as HubSpot does, over HTTP). */
+  readonly serviceUrl: string;
+  now(): number;
+  setNow(iso: string): void;
+  advance(minutes: number): void;
+  /** Sends a v3-signed delivery, as HubSpot does. */
+  deliver(events: unknown, options?: DeliverOptions): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface DeliverOptions {
+  readonly headers?: Record<string, string>;
+  /** Raw body to send instead of `JSON.stringify(events)`. */
+  readonly body?: string | Buffer;
+  /** Skip signing; `headers` then carries whatever the test wants. */
+  readonly unsigned?: boolean;
+  readonly timestamp?: number;
+  readonly path?: string;
+}
+
+/** v3: base64 HMAC-SHA256 of method + URI + body + timestamp, keyed with the client secret. */
+export function signV3(
+  uri: string,
+  body: string | Buffer,
+  timestamp: number,
+  secret = CLIENT_SECRET,
+) {
+  return createHmac('sha256', secret)
+    .update(`POST${uri}`)
+    .update(body)
+    .update(String(timestamp))
+    .digest('base64');
+}
+
+let eventSeq = 1;
+
+/** A HubSpot webhook event with the fields HubSpot always sends. */
+export function hubspotEvent(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    eventId: eventSeq++,
+    subscriptionId: 2400,
+    portalId: 62515,
+    appId: 54321,
+    occurredAt: Date.now(),
+    attemptNumber: 0,
+    changeSource: 'CRM_UI',
+    ...fields,
+  };
+}
+
+export async function startHubSpotApp(
+  startAt: string,
+  env: Record<string, string> = {},
+): Promise<HubSpotTestApp> {
+  let now = Date.parse(startAt);
+  const clock = () => now;
+  const emulator = await startHubSpotEmulator({ now: clock });
+  const config = testConfig({
+    CRM: 'hubspot',
+    HUBSPOT_ACCESS_TOKEN: emulator.token,
+    HUBSPOT_CLIENT_SECRET: CLIENT_SECRET,
+    HUBSPOT_API_BASE_URL: emulator.url,
+    PUBLIC_URL,
+    TIMEZONE: 'America/New_York',
+    ...env,
+  });
+  const chosen = createConnector(config, clock);
+  if (!chosen.ok) throw new Error(chosen.message);
+  const app = await buildApp({
+    config,
+    connector: chosen.value.connector,
+    logger: pino({ level: 'silent' }),
+    now: clock,
+  });
+  const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+
+  return {
+    app,
+    emulator,
+    serviceUrl,
+    now: clock,
+    setNow(iso) {
+      now = Date.parse(iso);
+    },
+    advance(minutes) {
+      now += minutes * 60_000;
+    },
+    async deliver(events, options = {}) {
+      const path = options.path ?? '/webhooks/hubspot';
+      const body = options.body ?? JSON.stringify(events);
+      const timestamp = options.timestamp ?? now;
+      const signature = options.unsigned
+        ? {}
+        : {
+            'x-hubspot-signature-v3': signV3(`${PUBLIC_URL}${path}`, body, timestamp),
+            'x-hubspot-request-timestamp': String(timestamp),
+          };
+      return fetch(`${serviceUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signature, ...options.headers },
+        body,
+      });
+    },
+    async close() {
+      await app.close();
+      await emulator.close();
+    },
+  };
+}
