@@ -154,6 +154,82 @@ const ASSOCIATION_TYPES: Record<string, number> = {
 const MAX_BATCH = 100;
 const MAX_ASSOCIATION_BATCH = 1000;
 
+interface SearchFilter {
+  readonly propertyName: string;
+  readonly operator: string;
+  readonly value?: string | number;
+  readonly values?: readonly (string | number)[];
+}
+
+interface SearchRequest {
+  readonly filterGroups?: readonly { readonly filters?: readonly SearchFilter[] }[];
+  readonly sorts?: readonly (string | { propertyName: string; direction?: string })[];
+  readonly properties?: readonly string[];
+  readonly limit?: number;
+  readonly after?: string;
+}
+
+const MAX_SEARCH_PAGE = 200;
+const MAX_SEARCH_RESULTS = 10_000;
+
+/** Search compares datetimes as instants (epoch ms or ISO), numbers as numbers, the rest as text. */
+function comparable(value: string | number | null | undefined): number | string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value);
+  if (/^\d{4}-\d{2}-\d{2}T/.test(text)) return Date.parse(text);
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
+function matchesFilter(type: string, object: StoredObject, filter: SearchFilter): boolean {
+  if (!(filter.propertyName in (SCHEMAS[type] ?? {}))) {
+    throw validationError(
+      `There was a problem with the request: property ${filter.propertyName} does not exist`,
+      [],
+    );
+  }
+  const actual = comparable(object.properties[filter.propertyName]);
+  const wanted = comparable(filter.value);
+  switch (filter.operator) {
+    case 'HAS_PROPERTY':
+      return actual !== undefined;
+    case 'NOT_HAS_PROPERTY':
+      return actual === undefined;
+    case 'EQ':
+      return actual === wanted;
+    case 'NEQ':
+      return actual !== wanted;
+    case 'IN':
+      return (filter.values ?? []).map(comparable).includes(actual);
+    case 'GT':
+    case 'GTE':
+    case 'LT':
+    case 'LTE': {
+      if (actual === undefined || wanted === undefined) return false;
+      const order = actual < wanted ? -1 : actual > wanted ? 1 : 0;
+      return { GT: order > 0, GTE: order >= 0, LT: order < 0, LTE: order <= 0 }[filter.operator];
+    }
+    default:
+      throw validationError(`Unsupported operator ${filter.operator}`, []);
+  }
+}
+
+function compareBy(
+  a: StoredObject,
+  b: StoredObject,
+  sorts: NonNullable<SearchRequest['sorts']>,
+): number {
+  for (const sort of sorts) {
+    const name = typeof sort === 'string' ? sort.replace(/^-/, '') : sort.propertyName;
+    const descending =
+      typeof sort === 'string' ? sort.startsWith('-') : sort.direction === 'DESCENDING';
+    const x = comparable(a.properties[name]) ?? '';
+    const y = comparable(b.properties[name]) ?? '';
+    if (x !== y) return (x < y ? -1 : 1) * (descending ? -1 : 1);
+  }
+  return Number(a.id) - Number(b.id);
+}
+
 export interface StoredObject {
   readonly id: string;
   properties: Record<string, string | null>;
@@ -586,6 +662,47 @@ export async function startHubSpotEmulator(
           }
         }
         return { status: 204 };
+      },
+    ],
+    [
+      'POST',
+      /^\/crm\/v3\/objects\/([\w-]+)\/search$/,
+      ([rawType], body) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        const request = (body ?? {}) as SearchRequest;
+        const limit = request.limit ?? 10;
+        if (!Number.isInteger(limit) || limit < 0 || limit > MAX_SEARCH_PAGE) {
+          throw validationError(`limit must be between 0 and ${MAX_SEARCH_PAGE}`, []);
+        }
+        const groups = request.filterGroups ?? [];
+        if (groups.length > 5 || groups.some((g) => (g.filters ?? []).length > 6)) {
+          throw validationError('at most 5 filterGroups of 6 filters each', []);
+        }
+        const offset = Number(request.after ?? 0);
+        if (offset + limit > MAX_SEARCH_RESULTS) {
+          throw validationError(`paging past ${MAX_SEARCH_RESULTS} results is not allowed`, []);
+        }
+        const found = [...bucket(type).values()]
+          .filter((o) => !o.archived)
+          .filter(
+            (o) =>
+              groups.length === 0 ||
+              groups.some((g) => (g.filters ?? []).every((f) => matchesFilter(type, o, f))),
+          )
+          .sort((a, b) => compareBy(a, b, request.sorts ?? []));
+        const page = found.slice(offset, offset + limit);
+        const next =
+          offset + limit < found.length
+            ? { paging: { next: { after: String(offset + limit) } } }
+            : {};
+        return {
+          status: 200,
+          body: {
+            total: found.length,
+            results: page.map((o) => view(type, o, request.properties)),
+            ...next,
+          },
+        };
       },
     ],
     [

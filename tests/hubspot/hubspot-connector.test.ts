@@ -190,3 +190,45 @@ describe('HubSpot connector edge cases', () => {
     expect(await response.json()).toMatchObject({ leads: 1, created: 1 });
   });
 });
+
+describe('the HubSpot emulator search', () => {
+  let emulator: HubSpotEmulator;
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  it('filters, sorts and pages like the CRM search API', async () => {
+    let now = Date.parse('2026-11-24T15:00:00.000Z');
+    emulator = await startHubSpotEmulator({ now: () => now });
+    const client = new Client({ accessToken: emulator.token, basePath: emulator.url });
+    for (let i = 0; i < 5; i++) {
+      emulator.createContact({ firstname: `C${i}` });
+      now += 60_000;
+    }
+    const since = '2026-11-24T15:01:00.000Z';
+    const first = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'createdate', operator: 'GTE' as never, value: since }] },
+      ],
+      sorts: ['createdate'],
+      properties: ['firstname'],
+      limit: 3,
+      after: '0',
+    });
+    expect(first.total).toBe(4);
+    expect(first.results.map((r) => r.properties.firstname)).toEqual(['C1', 'C2', 'C3']);
+    const after = first.paging?.next?.after;
+    expect(after).toBeDefined();
+    const second = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: 'createdate', operator: 'GTE' as never, value: since }] },
+      ],
+      sorts: ['createdate'],
+      properties: ['firstname'],
+      limit: 3,
+      after: after ?? '',
+    });
+    expect(second.results.map((r) => r.properties.firstname)).toEqual(['C4']);
+    expect(second.paging).toBeUndefined();
+  });
+});
