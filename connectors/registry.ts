@@ -1,12 +1,15 @@
 import type { Config } from '../src/config/config.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
 import { createHubSpotConnector } from './hubspot/hubspot.connector.ts';
+import { createSalesforceConnector } from './salesforce/salesforce.connector.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
 
 export interface ConnectorChoice {
   readonly connector: CrmConnector;
   /** Set when the embedded sandbox serves, so its own routes can be mounted. */
   readonly sandbox?: SandboxCrm;
+  /** Work before serving, such as fetching a first OAuth token; failing it stops start-up. */
+  readonly start?: () => Promise<void>;
 }
 
 export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
@@ -23,10 +26,15 @@ export function createConnector(config: Config, now: () => number): ConnectorRes
         return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
       return { ok: true, value: { connector: createHubSpotConnector(config.hubspot) } };
     }
-    default:
-      return {
-        ok: false,
-        message: `CRM=${config.crm}: this connector is not available in this version yet; use CRM=sandbox or CRM=hubspot`,
-      };
+    case 'salesforce': {
+      if (!config.salesforce) {
+        return { ok: false, message: 'CRM=salesforce needs the SALESFORCE_* variables' };
+      }
+      const connector = createSalesforceConnector({
+        ...config.salesforce,
+        teamZone: config.timezone,
+      });
+      return { ok: true, value: { connector, start: () => connector.connect() } };
+    }
   }
 }

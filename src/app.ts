@@ -9,6 +9,7 @@ import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
+import { salesforceWebhookRoutes } from './routes/salesforce-webhook.routes.ts';
 import { sandboxRoutes } from './routes/sandbox.routes.ts';
 
 export interface AppDeps {
@@ -61,6 +62,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connector,
       pipeline,
       now,
+    });
+  }
+  if (config.salesforce) {
+    await app.register(salesforceWebhookRoutes, {
+      orgId: config.salesforce.orgId,
+      webhookToken: config.salesforce.webhookToken,
+      connector,
+      pipeline,
     });
   }
   return app;

@@ -18,7 +18,15 @@ if (!chosen.ok) {
   process.stderr.write(`Invalid configuration:\n  - CRM: ${chosen.message}\n`);
   process.exit(1);
 }
-const { connector, sandbox } = chosen.value;
+const { connector, sandbox, start } = chosen.value;
+if (start) {
+  try {
+    await start();
+  } catch (err) {
+    logger.fatal({ err, crm: connector.name }, 'cannot connect to the CRM');
+    process.exit(1);
+  }
+}
 
 const app = await buildApp({ config, connector, sandbox, logger });
 

@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
+import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
   type CrmConnector,
@@ -34,8 +35,6 @@ export interface HubSpotConnectorOptions {
 /** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
 const BATCH = 100;
 const ASSOCIATION_BATCH = 1000;
-/** A readiness probe every few seconds must not eat the API budget: its answer is reused. */
-const READY_CACHE_MS = 30_000;
 
 // The SDK types this as an enum it does not export from its root; the wire value is the string.
 const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum.HubspotDefined;
@@ -46,12 +45,6 @@ const OBJECT_OF: Record<ActivityRef['kind'], ObjectType> = {
   call: 'calls',
   email: 'emails',
 };
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 interface HubSpotFailure {
   readonly code?: unknown;
@@ -143,7 +136,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     openLeadStatuses: new Set(options.openLeadStatuses),
     defaultOwnerId: options.defaultOwnerId,
   };
-  let readyUntil = 0;
 
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
     withRetries(fn, (error) => hubspotError(operation, error), { idempotent });
@@ -313,16 +305,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return [...leads];
   }
 
-  async function isReady(): Promise<boolean> {
-    if (Date.now() < readyUntil) return true;
-    try {
-      await client.crm.contacts.basicApi.getPage(1);
-      readyUntil = Date.now() + READY_CACHE_MS;
-      return true;
-    } catch {
-      return false;
-    }
-  }
+  const isReady = cachedReadiness(() => client.crm.contacts.basicApi.getPage(1));
 
   return {
     name: 'hubspot',

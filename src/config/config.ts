@@ -21,6 +21,35 @@ export interface HubSpotConfig {
   readonly openLeadStatuses: readonly string[];
 }
 
+export type SalesforceAuth =
+  | { readonly kind: 'token'; readonly instanceUrl: string; readonly accessToken: string }
+  | {
+      readonly kind: 'client_credentials';
+      readonly loginUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    };
+
+export interface SalesforceConfig {
+  readonly auth: SalesforceAuth;
+  /** @default '65.0' */
+  readonly apiVersion: string;
+  /** 15- or 18-character org id; outbound messages of other orgs are refused. */
+  readonly orgId: string;
+  /** Bearer token of Flow / Apex callouts; unset refuses JSON callouts. */
+  readonly webhookToken?: string;
+  /** Task owner when the lead's owner is a queue. */
+  readonly defaultOwnerId?: string;
+  /** Lead `Status` values that keep a cadence running. */
+  readonly openLeadStatuses: readonly string[];
+}
+
+export const DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES = [
+  'Open - Not Contacted',
+  'Working - Contacted',
+];
+export const DEFAULT_SALESFORCE_API_VERSION = '65.0';
+
 export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
 
 export interface Config {
@@ -48,6 +77,8 @@ export interface Config {
   readonly publicUrl?: string;
   /** Set when `CRM=hubspot`. */
   readonly hubspot?: HubSpotConfig;
+  /** Set when `CRM=salesforce`. */
+  readonly salesforce?: SalesforceConfig;
 }
 
 type ReadFile = (path: string) => string;
@@ -104,8 +135,16 @@ const list = z
 const REQUIRED_BY_CRM: Record<CrmName, readonly string[]> = {
   sandbox: [],
   hubspot: ['HUBSPOT_ACCESS_TOKEN', 'HUBSPOT_CLIENT_SECRET', 'PUBLIC_URL'],
-  salesforce: [],
+  salesforce: ['SALESFORCE_ORG_ID'],
 };
+
+const salesforceId = (prefix: string, what: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}[A-Za-z0-9]{${15 - prefix.length}}([A-Za-z0-9]{3})?$`),
+      `must be a 15- or 18-character ${what} id starting with ${prefix}`,
+    );
 
 function envSchema(readFile: ReadFile) {
   const cadenceFile = (path: string): Parsed<Cadence> => {
@@ -167,6 +206,23 @@ function envSchema(readFile: ReadFile) {
         ),
       )
       .default(DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES),
+    SALESFORCE_INSTANCE_URL: baseUrl.optional(),
+    SALESFORCE_ACCESS_TOKEN: secret.optional(),
+    SALESFORCE_LOGIN_URL: baseUrl.optional(),
+    SALESFORCE_CLIENT_ID: secret.optional(),
+    SALESFORCE_CLIENT_SECRET: secret.optional(),
+    SALESFORCE_API_VERSION: z
+      .string()
+      .regex(/^\d{2}\.0$/, 'must be a REST API version such as 65.0')
+      .default(DEFAULT_SALESFORCE_API_VERSION),
+    SALESFORCE_ORG_ID: salesforceId('00D', 'organization').optional(),
+    SALESFORCE_WEBHOOK_TOKEN: secret
+      .min(24, 'must be at least 24 characters (use a random value)')
+      .optional(),
+    SALESFORCE_DEFAULT_OWNER_ID: salesforceId('005', 'user').optional(),
+    SALESFORCE_OPEN_LEAD_STATUSES: list
+      .pipe(z.array(z.string().max(255)).min(1, 'name at least one status'))
+      .default(DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES),
   });
 }
 
@@ -200,6 +256,7 @@ export function loadConfig(
   for (const name of crm ? REQUIRED_BY_CRM[crm] : []) {
     if (present[name] === undefined) problems.push(`  - ${name}: required when CRM=${crm}`);
   }
+  if (crm === 'salesforce') problems.push(...salesforceAuthProblems(present));
   if (!result.success || problems.length > 0) {
     return { ok: false, message: `Invalid configuration:\n${problems.join('\n')}` };
   }
@@ -219,6 +276,7 @@ export function loadConfig(
       dryRun: e.DRY_RUN,
       ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
       ...(e.CRM === 'hubspot' ? { hubspot: hubspotConfig(e) } : {}),
+      ...(e.CRM === 'salesforce' ? { salesforce: salesforceConfig(e) } : {}),
     },
   };
 }
@@ -234,5 +292,51 @@ function hubspotConfig(e: Env): HubSpotConfig {
     ...(e.HUBSPOT_DEFAULT_OWNER_ID === undefined
       ? {}
       : { defaultOwnerId: e.HUBSPOT_DEFAULT_OWNER_ID }),
+  };
+}
+
+const TOKEN_AUTH = ['SALESFORCE_INSTANCE_URL', 'SALESFORCE_ACCESS_TOKEN'];
+const CLIENT_AUTH = ['SALESFORCE_LOGIN_URL', 'SALESFORCE_CLIENT_ID', 'SALESFORCE_CLIENT_SECRET'];
+
+/** Salesforce takes either a ready session or a connected app's client credentials, whole. */
+function salesforceAuthProblems(present: Record<string, string | undefined>): string[] {
+  const has = (names: string[]) => names.filter((n) => present[n] !== undefined);
+  const token = has(TOKEN_AUTH);
+  const client = has(CLIENT_AUTH);
+  if (token.length === TOKEN_AUTH.length || client.length === CLIENT_AUTH.length) return [];
+  const missing =
+    client.length > 0
+      ? CLIENT_AUTH.filter((n) => !client.includes(n))
+      : TOKEN_AUTH.filter((n) => !token.includes(n));
+  return [
+    `  - ${missing.join(', ')}: required when CRM=salesforce (set SALESFORCE_INSTANCE_URL + SALESFORCE_ACCESS_TOKEN, or SALESFORCE_LOGIN_URL + SALESFORCE_CLIENT_ID + SALESFORCE_CLIENT_SECRET)`,
+  ];
+}
+
+function salesforceConfig(e: Env): SalesforceConfig {
+  const auth: SalesforceAuth =
+    e.SALESFORCE_LOGIN_URL && e.SALESFORCE_CLIENT_ID && e.SALESFORCE_CLIENT_SECRET
+      ? {
+          kind: 'client_credentials',
+          loginUrl: e.SALESFORCE_LOGIN_URL,
+          clientId: e.SALESFORCE_CLIENT_ID,
+          clientSecret: e.SALESFORCE_CLIENT_SECRET,
+        }
+      : {
+          kind: 'token',
+          instanceUrl: e.SALESFORCE_INSTANCE_URL ?? '',
+          accessToken: e.SALESFORCE_ACCESS_TOKEN ?? '',
+        };
+  return {
+    auth,
+    apiVersion: e.SALESFORCE_API_VERSION,
+    orgId: e.SALESFORCE_ORG_ID ?? '',
+    openLeadStatuses: e.SALESFORCE_OPEN_LEAD_STATUSES,
+    ...(e.SALESFORCE_WEBHOOK_TOKEN === undefined
+      ? {}
+      : { webhookToken: e.SALESFORCE_WEBHOOK_TOKEN }),
+    ...(e.SALESFORCE_DEFAULT_OWNER_ID === undefined
+      ? {}
+      : { defaultOwnerId: e.SALESFORCE_DEFAULT_OWNER_ID }),
   };
 }

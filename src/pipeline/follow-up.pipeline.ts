@@ -130,3 +130,25 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
 
   return { reconcile };
 }
+
+export interface DeliveryTotals {
+  readonly leads: number;
+  readonly created: number;
+  readonly closed: number;
+  readonly reassigned: number;
+  readonly notFound: number;
+}
+
+/** What a webhook delivery did, summed over its leads: the answer body and the log line. */
+export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
+  const totals = { leads: outcomes.length, created: 0, closed: 0, reassigned: 0, notFound: 0 };
+  for (const o of outcomes) {
+    if (!o.found) totals.notFound++;
+    else {
+      totals.created += o.created;
+      totals.closed += o.closed;
+      totals.reassigned += o.reassigned;
+    }
+  }
+  return totals;
+}

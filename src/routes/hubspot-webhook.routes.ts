@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
-import type { FollowUpPipeline } from '../pipeline/follow-up.pipeline.ts';
+import { type FollowUpPipeline, totalsOf } from '../pipeline/follow-up.pipeline.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
 
@@ -97,19 +97,9 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];
     const leadIds = [...new Set([...plan.leadIds, ...fromActivities])];
     const outcomes = leadIds.length > 0 ? await pipeline.reconcile(leadIds, request.log) : [];
-    const totals = { created: 0, closed: 0, reassigned: 0, notFound: 0 };
-    for (const o of outcomes) {
-      if (!o.found) totals.notFound++;
-      else {
-        totals.created += o.created;
-        totals.closed += o.closed;
-        totals.reassigned += o.reassigned;
-      }
-    }
     const summary = {
       events: events.length,
-      leads: leadIds.length,
-      ...totals,
+      ...totalsOf(outcomes),
       ignored: plan.ignored.length,
       signature: signed.version,
       attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),

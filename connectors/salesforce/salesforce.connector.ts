@@ -1,0 +1,299 @@
+import { Connection } from 'jsforce';
+import type { SalesforceAuth } from '../../src/config/config.ts';
+import { cachedReadiness, chunks } from '../batching.ts';
+import {
+  type ActivityRef,
+  type CrmConnector,
+  CrmError,
+  type LeadChanges,
+  type LeadRecord,
+} from '../crm-connector.port.ts';
+import { withRetries } from '../retry.ts';
+import {
+  activityFrom,
+  cadenceTaskFrom,
+  LEAD_FIELDS,
+  type LeadRules,
+  leadFromSalesforce,
+  type SalesforceLead,
+  type SalesforceTask,
+  TASK_FIELDS,
+  taskRecord,
+} from './salesforce.mapping.ts';
+import { to18 } from './salesforce-id.ts';
+
+export interface SalesforceConnectorOptions {
+  readonly auth: SalesforceAuth;
+  readonly apiVersion: string;
+  readonly defaultOwnerId?: string | undefined;
+  readonly openLeadStatuses: readonly string[];
+  /** The team's zone: a task's `ActivityDate` is its due day there. */
+  readonly teamZone: string;
+}
+
+/** sObject Collections take at most 200 records a request. */
+const COLLECTION = 200;
+/** Ids per SOQL `IN (…)`: keeps the GET query URL well under Salesforce's 16 KB limit. */
+const IN_LIST = 200;
+const MAX_REFRESHES_PER_MINUTE = 3;
+
+const soqlList = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(',');
+
+interface SalesforceFailure {
+  readonly errorCode?: unknown;
+  readonly message?: unknown;
+}
+
+/** Maps what jsforce throws (`errorCode` from Salesforce's error body) to a `CrmError`. */
+export function salesforceError(operation: string, error: unknown): CrmError {
+  const failure = (error ?? {}) as SalesforceFailure;
+  const code = typeof failure.errorCode === 'string' ? failure.errorCode : undefined;
+  const detail = typeof failure.message === 'string' ? failure.message : String(error);
+  const message = `Salesforce ${operation} failed${code ? ` (${code})` : ''}: ${detail}`;
+  const options = { cause: error };
+  if (/Unable to refresh session/.test(detail)) {
+    return new CrmError(message, { code: 'crm_auth_failed', retryable: false, ...options });
+  }
+  if (code === undefined) {
+    return new CrmError(message, { code: 'crm_unreachable', retryable: true, ...options });
+  }
+  if (code === 'REQUEST_LIMIT_EXCEEDED') {
+    return new CrmError(message, {
+      code: 'crm_rate_limited',
+      retryable: true,
+      retryAfterSeconds: 60,
+      ...options,
+    });
+  }
+  if (
+    /^ERROR_HTTP_5\d\d$/.test(code) ||
+    ['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION'].includes(code)
+  ) {
+    return new CrmError(message, { code: 'crm_unavailable', retryable: true, ...options });
+  }
+  if (
+    code === 'INVALID_SESSION_ID' ||
+    code === 'INVALID_AUTH_HEADER' ||
+    code === 'ERROR_HTTP_401'
+  ) {
+    return new CrmError(message, { code: 'crm_auth_failed', retryable: false, ...options });
+  }
+  return new CrmError(message, { code: 'crm_rejected', retryable: false, ...options });
+}
+
+interface SaveResult {
+  readonly id?: string;
+  readonly success: boolean;
+  readonly errors?: readonly (
+    | { statusCode?: string; errorCode?: string; message?: string }
+    | string
+  )[];
+}
+
+function failures(results: readonly SaveResult[], ignore: readonly string[] = []): string[] {
+  return results.flatMap((r) =>
+    r.success
+      ? []
+      : (r.errors ?? []).flatMap((e) => {
+          const code = typeof e === 'string' ? e : (e.statusCode ?? e.errorCode ?? '');
+          if (ignore.includes(code)) return [];
+          return [typeof e === 'string' ? e : `${code}: ${e.message ?? ''}`];
+        }),
+  );
+}
+
+export interface SalesforceConnector extends CrmConnector {
+  readonly name: 'salesforce';
+  /** Fetches the first token of the client-credentials flow; a no-op with a ready session. */
+  connect(): Promise<void>;
+}
+
+export function createSalesforceConnector(
+  options: SalesforceConnectorOptions,
+): SalesforceConnector {
+  const { auth, apiVersion, teamZone } = options;
+  const rules: LeadRules = {
+    openLeadStatuses: new Set(options.openLeadStatuses),
+    defaultOwnerId: options.defaultOwnerId,
+  };
+
+  /** Client credentials: a new token from the token endpoint, also when a session expires. */
+  async function requestToken(conn: Connection) {
+    const token = (await conn.oauth2.requestToken({ grant_type: 'client_credentials' })) as {
+      access_token: string;
+      instance_url: string;
+    };
+    conn.instanceUrl = token.instance_url;
+    return token;
+  }
+
+  const conn =
+    auth.kind === 'token'
+      ? new Connection({
+          instanceUrl: auth.instanceUrl,
+          accessToken: auth.accessToken,
+          version: apiVersion,
+        })
+      : new Connection({
+          loginUrl: auth.loginUrl,
+          version: apiVersion,
+          oauth2: {
+            loginUrl: auth.loginUrl,
+            clientId: auth.clientId,
+            clientSecret: auth.clientSecret,
+          },
+          refreshFn: (c, callback) => {
+            // jsforce refreshes on every 401 and resends: a token that is refused at once again
+            // (a revoked app, a wrong Run As user) must end in an error, not a loop.
+            const at = Date.now();
+            refreshes = refreshes.filter((t) => at - t < 60_000);
+            if (refreshes.length >= MAX_REFRESHES_PER_MINUTE) {
+              callback(new Error('Salesforce keeps refusing fresh tokens (INVALID_SESSION_ID)'));
+              return;
+            }
+            refreshes.push(at);
+            requestToken(c).then(
+              (token) => callback(null, token.access_token, token as never),
+              (error: unknown) => callback(error as Error),
+            );
+          },
+        });
+  let refreshes: number[] = [];
+
+  // jsforce retries failed GETs and DELETEs by itself, with up to 15 s of backoff; the retry
+  // budget is ours (see withRetries), so its own is turned off for every request.
+  const send = conn.request.bind(conn);
+  conn.request = ((request: Parameters<typeof send>[0], options: Parameters<typeof send>[1] = {}) =>
+    send(request, { ...options, retry: { maxRetries: 0 } })) as typeof conn.request;
+
+  const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
+    withRetries(fn, (error) => salesforceError(operation, error), { idempotent });
+
+  async function query<T>(soql: string): Promise<T[]> {
+    return call('query', async () => {
+      const result = await conn.query(soql, { autoFetch: true, maxFetch: 50_000 });
+      return result.records as unknown as T[];
+    });
+  }
+
+  async function tasksOfLeads(leadIds: readonly string[]): Promise<SalesforceTask[]> {
+    const pages = await Promise.all(
+      chunks(leadIds, IN_LIST).map((part) =>
+        query<SalesforceTask>(
+          `SELECT ${TASK_FIELDS.join(', ')} FROM Task WHERE WhoId IN (${soqlList(part)})`,
+        ),
+      ),
+    );
+    return pages.flat();
+  }
+
+  async function loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>> {
+    const records = new Map<string, LeadRecord>();
+    const wanted = [...new Set(ids.map(to18))];
+    if (wanted.length === 0) return records;
+    const leads = (
+      await Promise.all(
+        chunks(wanted, IN_LIST).map((part) =>
+          query<SalesforceLead>(
+            `SELECT ${LEAD_FIELDS.join(', ')} FROM Lead WHERE Id IN (${soqlList(part)})`,
+          ),
+        ),
+      )
+    ).flat();
+    const tasks = leads.length > 0 ? await tasksOfLeads(leads.map((l) => l.Id)) : [];
+    for (const lead of leads) {
+      const own = tasks.filter((t) => t.WhoId === lead.Id);
+      records.set(lead.Id, {
+        lead: leadFromSalesforce(lead, rules),
+        tasks: own.flatMap((t) => cadenceTaskFrom(t) ?? []),
+        activities: own.flatMap((t) => activityFrom(t) ?? []),
+      });
+    }
+    // Callers may hold the 15-character form of an id.
+    for (const id of ids) {
+      const record = records.get(to18(id));
+      if (record && !records.has(id)) records.set(id, record);
+    }
+    return records;
+  }
+
+  async function applyChanges(changes: readonly LeadChanges[]): Promise<void> {
+    const creates = changes.flatMap(({ leadId, create }) =>
+      create.map((draft) => taskRecord(draft, leadId, teamZone)),
+    );
+    const updates = changes.flatMap(({ reassign }) =>
+      reassign.map(({ taskId, ownerId }) => ({ Id: taskId, OwnerId: ownerId })),
+    );
+    const removals = changes.flatMap(({ close }) => close.map(({ taskId }) => taskId));
+    for (const part of chunks(creates, COLLECTION)) {
+      // All or none: a refused record leaves nothing half-written to be resent as twins.
+      await call(
+        'task create',
+        async () => {
+          const results = (await conn
+            .sobject('Task')
+            .create(part, { allOrNone: true })) as SaveResult[];
+          const problems = failures(results, ['ALL_OR_NONE_OPERATION_ROLLED_BACK']);
+          if (problems.length > 0) {
+            throw Object.assign(new Error(problems.join('; ')), {
+              errorCode: 'TASK_CREATE_REFUSED',
+            });
+          }
+        },
+        false,
+      );
+    }
+    for (const part of chunks(updates, COLLECTION)) {
+      await call('task update', async () => {
+        const results = (await conn
+          .sobject('Task')
+          .update(part, { allOrNone: false })) as SaveResult[];
+        const problems = failures(results, ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']);
+        if (problems.length > 0) {
+          throw Object.assign(new Error(problems.join('; ')), { errorCode: 'TASK_UPDATE_REFUSED' });
+        }
+      });
+    }
+    for (const part of chunks(removals, COLLECTION)) {
+      await call('task delete', async () => {
+        const results = (await conn
+          .sobject('Task')
+          .destroy(part, { allOrNone: false })) as SaveResult[];
+        // A task deleted by a rep in the meantime is as good as deleted by us.
+        const problems = failures(results, ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']);
+        if (problems.length > 0) {
+          throw Object.assign(new Error(problems.join('; ')), { errorCode: 'TASK_DELETE_REFUSED' });
+        }
+      });
+    }
+  }
+
+  async function leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]> {
+    const ids = [...new Set(refs.filter((r) => r.kind !== 'email').map((r) => to18(r.id)))];
+    if (ids.length === 0) return [];
+    const tasks = (
+      await Promise.all(
+        chunks(ids, IN_LIST).map((part) =>
+          query<SalesforceTask>(`SELECT Id, WhoId FROM Task WHERE Id IN (${soqlList(part)})`),
+        ),
+      )
+    ).flat();
+    return [...new Set(tasks.flatMap((t) => (t.WhoId?.startsWith('00Q') ? [t.WhoId] : [])))];
+  }
+
+  const isReady = cachedReadiness(() => conn.query('SELECT Id FROM Organization LIMIT 1'));
+
+  return {
+    name: 'salesforce',
+    async connect() {
+      if (auth.kind !== 'client_credentials') return;
+      const token = await call('OAuth token request', () => requestToken(conn));
+      conn.accessToken = token.access_token;
+    },
+    loadLeads,
+    applyChanges,
+    leadsOfActivities,
+    isReady,
+    async close() {},
+  };
+}

@@ -1,0 +1,204 @@
+/** Pure translation between Salesforce Leads/Tasks and the engine's view of a lead. */
+import { DateTime } from 'luxon';
+import type {
+  Activity,
+  CadenceTask,
+  Channel,
+  Outcome,
+  Priority,
+  TaskDraft,
+} from '../../src/engine/types.ts';
+import type { CrmLead } from '../crm-connector.port.ts';
+import { isUserId } from './salesforce-id.ts';
+
+export interface SalesforceLead {
+  readonly Id: string;
+  readonly FirstName?: string | null;
+  readonly LastName?: string | null;
+  readonly Company?: string | null;
+  readonly Status?: string | null;
+  readonly IsConverted?: boolean | null;
+  readonly OwnerId?: string | null;
+  readonly CreatedDate?: string | null;
+  readonly Phone?: string | null;
+  readonly MobilePhone?: string | null;
+  readonly Country?: string | null;
+  readonly State?: string | null;
+  readonly HasOptedOutOfEmail?: boolean | null;
+  readonly DoNotCall?: boolean | null;
+}
+
+export interface SalesforceTask {
+  readonly Id: string;
+  readonly WhoId?: string | null;
+  readonly Status?: string | null;
+  readonly IsClosed?: boolean | null;
+  readonly ActivityDate?: string | null;
+  readonly ReminderDateTime?: string | null;
+  readonly Description?: string | null;
+  readonly OwnerId?: string | null;
+  readonly CreatedDate?: string | null;
+  readonly CompletedDateTime?: string | null;
+  readonly LastModifiedDate?: string | null;
+  readonly TaskSubtype?: string | null;
+  readonly CallDisposition?: string | null;
+}
+
+export const LEAD_FIELDS = [
+  'Id',
+  'FirstName',
+  'LastName',
+  'Company',
+  'Status',
+  'IsConverted',
+  'OwnerId',
+  'CreatedDate',
+  'Phone',
+  'MobilePhone',
+  'Country',
+  'State',
+  'HasOptedOutOfEmail',
+  'DoNotCall',
+] as const;
+
+export const TASK_FIELDS = [
+  'Id',
+  'WhoId',
+  'Status',
+  'IsClosed',
+  'ActivityDate',
+  'ReminderDateTime',
+  'Description',
+  'OwnerId',
+  'CreatedDate',
+  'CompletedDateTime',
+  'LastModifiedDate',
+  'TaskSubtype',
+  'CallDisposition',
+] as const;
+
+const PRIORITY: Record<Priority, string> = { high: 'High', medium: 'Normal', low: 'Low' };
+const SUBTYPE: Record<Channel, string> = {
+  call: 'Call',
+  email: 'Email',
+  sms: 'Task',
+  social: 'Task',
+  task: 'Task',
+};
+
+const text = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
+
+/** Salesforce writes `2026-11-24T15:00:00.000+0000`; engines want ISO with a colon or Z. */
+function iso(value: string | null | undefined): string | undefined {
+  const raw = text(value);
+  if (raw === undefined) return undefined;
+  const ms = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+export interface LeadRules {
+  readonly openLeadStatuses: ReadonlySet<string>;
+  readonly defaultOwnerId?: string | undefined;
+}
+
+export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmLead {
+  const name = [text(lead.FirstName), text(lead.LastName)].filter(Boolean).join(' ');
+  const owner = text(lead.OwnerId);
+  // A lead owned by a queue (00G…) has no rep yet: its tasks go to the default owner.
+  const ownerId = owner && isUserId(owner) ? owner : rules.defaultOwnerId;
+  const company = text(lead.Company);
+  const phone = text(lead.Phone) ?? text(lead.MobilePhone);
+  const country = text(lead.Country);
+  const optedOut: Channel[] = [];
+  if (lead.DoNotCall) optedOut.push('call', 'sms');
+  if (lead.HasOptedOutOfEmail) optedOut.push('email');
+  return {
+    id: lead.Id,
+    name: name || `Lead ${lead.Id}`,
+    ...(company === undefined ? {} : { company }),
+    ...(ownerId === undefined ? {} : { ownerId }),
+    createdAt: iso(lead.CreatedDate) ?? new Date(0).toISOString(),
+    ...(phone === undefined ? {} : { phone }),
+    ...(country === undefined ? {} : { country }),
+    isOpen: rules.openLeadStatuses.has(text(lead.Status) ?? ''),
+    converted: lead.IsConverted === true,
+    optedOut,
+  };
+}
+
+/** The step key on its own line of `Description`, a standard field reps rarely touch. */
+const MARKER =
+  /Lead follow-up: (call|email|sms|social|task) step ([A-Za-z0-9]{15,18}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(\d{1,3})\b/;
+
+export function taskDescription(draft: TaskDraft): string {
+  const marker = `Lead follow-up: ${draft.channel} step ${draft.stepKey} (keep this line: it links the task to its cadence)`;
+  return draft.body ? `${draft.body}\n\n${marker}` : marker;
+}
+
+/** A Salesforce Task for a cadence step; `ActivityDate` is the due day in the team's zone. */
+export function taskRecord(draft: TaskDraft, leadId: string, teamZone: string) {
+  return {
+    Subject: draft.title.slice(0, 255),
+    WhoId: leadId,
+    ...(draft.ownerId === undefined ? {} : { OwnerId: draft.ownerId }),
+    ActivityDate: DateTime.fromISO(draft.dueAt, { zone: teamZone }).toISODate() ?? '',
+    ReminderDateTime: draft.reminderAt,
+    IsReminderSet: true,
+    Priority: PRIORITY[draft.priority],
+    Status: 'Not Started',
+    TaskSubtype: SUBTYPE[draft.channel],
+    Description: taskDescription(draft),
+  };
+}
+
+/** Call results as reps type them into `CallDisposition` (a free-text field). */
+export function outcomeOfCall(disposition: string | null | undefined): Outcome {
+  const value = (disposition ?? '').toLowerCase();
+  if (/wrong (number|person)|invalid number|disconnected/.test(value)) return 'wrong_number';
+  if (/voice ?mail|left (a )?message/.test(value)) return 'voicemail';
+  if (/busy/.test(value)) return 'busy';
+  if (/meeting (booked|set|scheduled)/.test(value)) return 'meeting';
+  if (/connected|reached|spoke|talked|conversation/.test(value)) return 'connected';
+  return 'no_answer';
+}
+
+function doneAt(task: SalesforceTask): string | undefined {
+  return iso(task.CompletedDateTime) ?? iso(task.LastModifiedDate);
+}
+
+/** A task this service wrote (with its outcome, if the rep logged one), else `undefined`. */
+export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
+  const marker = MARKER.exec(task.Description ?? '');
+  if (!marker) return undefined;
+  const [, channel, , cadenceId, step] = marker;
+  const closed = task.IsClosed === true;
+  const createdAt = iso(task.CreatedDate) ?? new Date(0).toISOString();
+  const finished = closed ? doneAt(task) : undefined;
+  const ownerId = text(task.OwnerId);
+  const logged = channel === 'call' && closed && text(task.CallDisposition) !== undefined;
+  return {
+    id: task.Id,
+    cadenceId: cadenceId as string,
+    step: Number(step),
+    channel: channel as Channel,
+    status: closed ? 'completed' : 'open',
+    createdAt,
+    dueAt: iso(task.ReminderDateTime) ?? createdAt,
+    ...(finished === undefined ? {} : { doneAt: finished }),
+    ...(logged ? { outcome: outcomeOfCall(task.CallDisposition) } : {}),
+    ...(ownerId === undefined ? {} : { ownerId }),
+  };
+}
+
+/** A call or email the rep logged outside the cadence tasks. */
+export function activityFrom(task: SalesforceTask): Activity | undefined {
+  if (MARKER.test(task.Description ?? '') || task.IsClosed !== true) return undefined;
+  const at = doneAt(task) ?? iso(task.CreatedDate);
+  if (at === undefined) return undefined;
+  if (task.TaskSubtype === 'Call') {
+    return { channel: 'call', at, outcome: outcomeOfCall(task.CallDisposition) };
+  }
+  if (task.TaskSubtype === 'Email') return { channel: 'email', at, outcome: 'sent' };
+  return undefined;
+}

@@ -1,0 +1,180 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
+import { CrmError } from '../../connectors/crm-connector.port.ts';
+import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
+import { HttpError, parseInput } from '../http/errors.ts';
+import {
+  type FollowUpPipeline,
+  type PipelineLog,
+  totalsOf,
+} from '../pipeline/follow-up.pipeline.ts';
+import { OUTBOUND_ACK, parseOutboundMessage, soapFault } from '../webhooks/salesforce-outbound.ts';
+
+export interface SalesforceWebhookOptions {
+  readonly orgId: string;
+  /** Bearer token of Flow / Apex callouts; unset refuses them. */
+  readonly webhookToken?: string | undefined;
+  readonly connector: CrmConnector;
+  readonly pipeline: FollowUpPipeline;
+}
+
+const recordId = z.string().regex(SALESFORCE_ID, 'must be a 15- or 18-character Salesforce id');
+
+/** The JSON body a Flow HTTP callout or Apex sends. */
+const calloutSchema = z
+  .object({
+    leadIds: z.array(recordId).max(200).default([]),
+    taskIds: z.array(recordId).max(200).default([]),
+  })
+  .strict()
+  .refine((b) => b.leadIds.length + b.taskIds.length > 0, 'give at least one of leadIds, taskIds');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decode(raw: Buffer): string {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new HttpError(400, 'invalid_encoding', 'The body is not valid UTF-8');
+  }
+}
+
+/** Constant-time comparison that does not leak the token's length either. */
+function sameToken(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const isXml = (request: FastifyRequest) =>
+  /\b(text\/xml|application\/soap\+xml)\b/i.test(request.headers['content-type'] ?? '');
+
+export async function salesforceWebhookRoutes(
+  app: FastifyInstance,
+  options: SalesforceWebhookOptions,
+) {
+  const { orgId, webhookToken, connector, pipeline } = options;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
+  app.setErrorHandler((error, request, reply) => {
+    if (!isXml(request)) throw error;
+    if (error instanceof HttpError) {
+      request.log.info({ code: error.code }, error.message);
+      return soapReply(reply, error.statusCode, soapFault('Client', error.code, error.message));
+    }
+    if (error instanceof CrmError) {
+      request.log.error({ code: error.code, err: error }, 'CRM call failed');
+      // Any failure makes Salesforce deliver the message again later; 503 says "try again".
+      if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+      const status = error.retryable ? 503 : 502;
+      return soapReply(reply, status, soapFault('Server', error.code, error.message));
+    }
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status === 413) {
+      return soapReply(reply, 413, soapFault('Client', 'body_too_large', 'body over 1 MiB'));
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return soapReply(
+      reply,
+      500,
+      soapFault('Server', 'internal_error', 'Internal error; see the service logs'),
+    );
+  });
+
+  function soapReply(reply: FastifyReply, status: number, xml: string) {
+    return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(xml);
+  }
+
+  async function reconcile(leadIds: string[], taskIds: string[], log: PipelineLog) {
+    const fromTasks =
+      taskIds.length > 0
+        ? await connector.leadsOfActivities(taskIds.map((id) => ({ kind: 'task' as const, id })))
+        : [];
+    const ids = [...new Set([...leadIds, ...fromTasks].map(to18))];
+    const outcomes = ids.length > 0 ? await pipeline.reconcile(ids, log) : [];
+    return totalsOf(outcomes);
+  }
+
+  app.post('/webhooks/salesforce', async (request, reply) => {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    if (isXml(request)) {
+      const parsed = parseOutboundMessage(decode(raw));
+      if (!parsed.ok)
+        throw new HttpError(400, parsed.code, `Not a valid outbound message: ${parsed.reason}`);
+      const { message } = parsed;
+      if (
+        !SALESFORCE_ID.test(message.organizationId) ||
+        !sameRecord(message.organizationId, orgId)
+      ) {
+        request.log.warn(
+          { organizationId: message.organizationId },
+          'outbound message from another org refused',
+        );
+        throw new HttpError(
+          403,
+          'wrong_organization',
+          'This service does not serve that Salesforce org',
+        );
+      }
+      const leadIds: string[] = [];
+      const taskIds: string[] = [];
+      const ignored: string[] = [];
+      for (const n of message.notifications) {
+        const id = n.fields.Id ?? '';
+        const whoId = n.fields.WhoId ?? '';
+        if (n.objectType === 'Lead' && SALESFORCE_ID.test(id)) leadIds.push(id);
+        else if (n.objectType === 'Task' && SALESFORCE_ID.test(whoId) && whoId.startsWith('00Q'))
+          leadIds.push(whoId);
+        else if (n.objectType === 'Task' && SALESFORCE_ID.test(id) && whoId === '')
+          taskIds.push(id);
+        else ignored.push(`${n.objectType}:${id}`);
+      }
+      const totals = await reconcile(leadIds, taskIds, request.log);
+      request.log.info(
+        {
+          notifications: message.notifications.length,
+          actionId: message.actionId,
+          ...totals,
+          ignored,
+        },
+        'Salesforce outbound message handled',
+      );
+      return soapReply(reply, 200, OUTBOUND_ACK);
+    }
+    if (!/\bapplication\/json\b/i.test(request.headers['content-type'] ?? '')) {
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'Send text/xml (outbound message) or application/json (callout)',
+      );
+    }
+    const auth = request.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/.exec(auth)?.[1];
+    if (!webhookToken || !token || !sameToken(token, webhookToken)) {
+      request.log.warn({ hasToken: token !== undefined }, 'Salesforce callout refused');
+      throw new HttpError(
+        401,
+        'invalid_token',
+        'A valid Authorization: Bearer <SALESFORCE_WEBHOOK_TOKEN> is required',
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(decode(raw));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(
+        400,
+        'invalid_json',
+        `The body is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+    const body = parseInput(calloutSchema, json, 'Salesforce callout');
+    const totals = await reconcile(body.leadIds, body.taskIds, request.log);
+    request.log.info({ ...totals }, 'Salesforce callout handled');
+    return totals;
+  });
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { createConnector } from '../../connectors/registry.ts';
+import { buildApp } from '../../src/app.ts';
+import {
+  type SalesforceEmulator,
+  startSalesforceEmulator,
+} from '../emulators/salesforce-emulator.ts';
+import { testConfig } from './test-app.ts';
+
+export const WEBHOOK_TOKEN = 'flow-callout-token-0123456789abcdef';
+
+export interface SalesforceTestApp {
+  readonly app: FastifyInstance;
+  readonly emulator: SalesforceEmulator;
+  readonly serviceUrl: string;
+  now(): number;
+  advance(minutes: number): void;
+  /** Posts an outbound message (SOAP) as Salesforce does. */
+  outbound(xml: string): Promise<Response>;
+  /** Posts a Flow / Apex JSON callout. */
+  callout(body: unknown, token?: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface Notification {
+  readonly type: 'Lead' | 'Task' | 'Contact';
+  readonly fields: Record<string, string>;
+}
+
+let notificationSeq = 1;
+
+/** An outbound message exactly as Salesforce writes one. */
+export function outboundMessage(orgId: string, notifications: readonly Notification[]): string {
+  const items = notifications
+    .map((n) => {
+      const fields = Object.entries(n.fields)
+        .map(([name, value]) => `<sf:${name}>${value}</sf:${name}>`)
+        .join('');
+      const id = `04l5g${String(notificationSeq++).padStart(10, '0')}AAA`;
+      return `<Notification><Id>${id}</Id><sObject xsi:type="sf:${n.type}" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${fields}</sObject></Notification>`;
+    })
+    .join('\n   ');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+ <soapenv:Body>
+  <notifications xmlns="http://soap.sforce.com/2005/09/outbound">
+   <OrganizationId>${orgId}</OrganizationId>
+   <ActionId>04k5g000000TestAAA</ActionId>
+   <SessionId xsi:nil="true"/>
+   <EnterpriseUrl>https://acme.my.salesforce.com/services/Soap/c/65.0/${orgId.slice(0, 15)}</EnterpriseUrl>
+   <PartnerUrl>https://acme.my.salesforce.com/services/Soap/u/65.0/${orgId.slice(0, 15)}</PartnerUrl>
+   ${items}
+  </notifications>
+ </soapenv:Body>
+</soapenv:Envelope>`;
+}
+
+export async function startSalesforceApp(
+  startAt: string,
+  env: Record<string, string> = {},
+  auth: 'token' | 'client_credentials' = 'token',
+): Promise<SalesforceTestApp> {
+  let now = Date.parse(startAt);
+  const clock = () => now;
+  const emulator = await startSalesforceEmulator({ now: clock });
+  const credentials: Record<string, string> =
+    auth === 'token'
+      ? { SALESFORCE_INSTANCE_URL: emulator.url, SALESFORCE_ACCESS_TOKEN: emulator.accessToken }
+      : {
+          SALESFORCE_LOGIN_URL: emulator.url,
+          SALESFORCE_CLIENT_ID: emulator.clientId,
+          SALESFORCE_CLIENT_SECRET: emulator.clientSecret,
+        };
+  const config = testConfig({
+    CRM: 'salesforce',
+    ...credentials,
+    SALESFORCE_ORG_ID: emulator.orgId,
+    SALESFORCE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+    TIMEZONE: 'America/New_York',
+    ...env,
+  });
+  const chosen = createConnector(config, clock);
+  if (!chosen.ok) throw new Error(chosen.message);
+  await chosen.value.start?.();
+  const app = await buildApp({
+    config,
+    connector: chosen.value.connector,
+    logger: pino({ level: 'silent' }),
+    now: clock,
+  });
+  const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${serviceUrl}/webhooks/salesforce`, { method: 'POST', headers, body });
+  return {
+    app,
+    emulator,
+    serviceUrl,
+    now: clock,
+    advance(minutes) {
+      now += minutes * 60_000;
+    },
+    outbound: (xml) => post(xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }),
+    callout: (body, token = WEBHOOK_TOKEN) =>
+      post(typeof body === 'string' ? body : JSON.stringify(body), {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    async close() {
+      await app.close();
+      await emulator.close();
+    },
+  };
+}
