@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
 
@@ -46,6 +46,11 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'validation_failed',
 };
 
+/** Tells a webhook sender when to deliver again after a retryable CRM failure. */
+export function setRetryAfter(reply: FastifyReply, error: CrmError): void {
+  if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+}
+
 function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
@@ -67,7 +72,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       // A rate limit is passed on as 429, other retryable failures as 503: both make the CRM's
       // webhook delivery try again later.
       const status = error.code === 'crm_rate_limited' ? 429 : error.retryable ? 503 : 502;
-      if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+      setRetryAfter(reply, error);
       return reply.code(status).send(body(error.code, `The CRM call failed: ${error.message}`));
     }
     const status = error.statusCode ?? 500;

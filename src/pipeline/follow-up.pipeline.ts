@@ -84,48 +84,39 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   }
 
   async function decideAndApply(ids: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
-    {
-      const records = await connector.loadLeads(ids);
-      const at = now();
-      const outcomes: LeadOutcome[] = [];
-      const decisions: Decision[] = [];
-      for (const leadId of ids) {
-        const record = records.get(leadId);
-        if (!record) {
-          log.warn({ leadId }, 'lead not found in the CRM; nothing to do');
-          outcomes.push({ leadId, found: false });
-          continue;
-        }
-        const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
-        const decision = plan(snapshotOf(record, tz.zone), cadence, at, schedule);
-        const changed =
-          decision.create.length + decision.close.length + decision.reassign.length > 0;
-        if (changed) decisions.push(decision);
-        log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
-        outcomes.push({
-          leadId,
-          found: true,
-          state: decision.state,
-          timezone: tz.zone,
-          timezoneSource: tz.source,
-          created: decision.create.length,
-          closed: decision.close.length,
-          reassigned: decision.reassign.length,
-          written: changed && !dryRun,
-        });
+    const records = await connector.loadLeads(ids);
+    const at = now();
+    const outcomes: LeadOutcome[] = [];
+    const decisions: Decision[] = [];
+    for (const leadId of ids) {
+      const record = records.get(leadId);
+      if (!record) {
+        log.warn({ leadId }, 'lead not found in the CRM; nothing to do');
+        outcomes.push({ leadId, found: false });
+        continue;
       }
-      if (decisions.length > 0 && !dryRun) {
-        await connector.applyChanges(
-          decisions.map(({ leadId, create, close, reassign }) => ({
-            leadId,
-            create,
-            close,
-            reassign,
-          })),
-        );
-      }
-      return outcomes;
+      const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
+      const decision = plan(snapshotOf(record, tz.zone), cadence, at, schedule);
+      const changed = decision.create.length + decision.close.length + decision.reassign.length > 0;
+      if (changed) decisions.push(decision);
+      log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+      outcomes.push({
+        leadId,
+        found: true,
+        state: decision.state,
+        timezone: tz.zone,
+        timezoneSource: tz.source,
+        created: decision.create.length,
+        closed: decision.close.length,
+        reassigned: decision.reassign.length,
+        written: changed && !dryRun,
+      });
     }
+    if (decisions.length > 0 && !dryRun) {
+      // A decision is a superset of the changes it asks for.
+      await connector.applyChanges(decisions);
+    }
+    return outcomes;
   }
 
   return { reconcile };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
+import { keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
 import { type FollowUpPipeline, totalsOf } from '../pipeline/follow-up.pipeline.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
@@ -45,34 +46,13 @@ const eventSchema = z
 /** HubSpot sends at most 100 events per request; a little headroom, no unbounded work. */
 const deliverySchema = z.array(eventSchema).max(1000);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function parseJson(raw: Buffer): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(raw);
-  } catch {
-    throw new HttpError(400, 'invalid_encoding', 'The body is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(
-      400,
-      'invalid_json',
-      `The body is not valid JSON: ${(error as Error).message}`,
-    );
-  }
-}
-
 export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
   const { clientSecret, publicUrl, connector, pipeline, now } = options;
   // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  keepBodiesRaw(app);
 
   app.post('/webhooks/hubspot', async (request) => {
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const raw = rawBody(request);
     const signed = verifyHubSpotSignature(
       {
         method: request.method,
@@ -91,7 +71,7 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
         `Not a valid HubSpot webhook request: ${signed.reason}`,
       );
     }
-    const events = parseInput(deliverySchema, parseJson(raw), 'HubSpot webhook events');
+    const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events);
     const related = plan.activities;
     const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
 import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
-import { HttpError, parseInput } from '../http/errors.ts';
+import { HttpError, parseInput, setRetryAfter } from '../http/errors.ts';
+import { decodeUtf8, keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
 import {
   type FollowUpPipeline,
   type PipelineLog,
@@ -31,16 +32,6 @@ const calloutSchema = z
   .strict()
   .refine((b) => b.leadIds.length + b.taskIds.length > 0, 'give at least one of leadIds, taskIds');
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(raw: Buffer): string {
-  try {
-    return utf8.decode(raw);
-  } catch {
-    throw new HttpError(400, 'invalid_encoding', 'The body is not valid UTF-8');
-  }
-}
-
 /** Constant-time comparison that does not leak the token's length either. */
 function sameToken(given: string, expected: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -55,8 +46,7 @@ export async function salesforceWebhookRoutes(
   options: SalesforceWebhookOptions,
 ) {
   const { orgId, webhookToken, connector, pipeline } = options;
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  keepBodiesRaw(app);
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
   app.setErrorHandler((error, request, reply) => {
@@ -68,7 +58,7 @@ export async function salesforceWebhookRoutes(
     if (error instanceof CrmError) {
       request.log.error({ code: error.code, err: error }, 'CRM call failed');
       // Any failure makes Salesforce deliver the message again later; 503 says "try again".
-      if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+      setRetryAfter(reply, error);
       const status = error.retryable ? 503 : 502;
       return soapReply(reply, status, soapFault('Server', error.code, error.message));
     }
@@ -99,9 +89,9 @@ export async function salesforceWebhookRoutes(
   }
 
   app.post('/webhooks/salesforce', async (request, reply) => {
-    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const raw = rawBody(request);
     if (isXml(request)) {
-      const parsed = parseOutboundMessage(decode(raw));
+      const parsed = parseOutboundMessage(decodeUtf8(raw));
       if (!parsed.ok)
         throw new HttpError(400, parsed.code, `Not a valid outbound message: ${parsed.reason}`);
       const { message } = parsed;
@@ -161,18 +151,7 @@ export async function salesforceWebhookRoutes(
         'A valid Authorization: Bearer <SALESFORCE_WEBHOOK_TOKEN> is required',
       );
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(decode(raw));
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(
-        400,
-        'invalid_json',
-        `The body is not valid JSON: ${(error as Error).message}`,
-      );
-    }
-    const body = parseInput(calloutSchema, json, 'Salesforce callout');
+    const body = parseInput(calloutSchema, parseJsonBody(raw), 'Salesforce callout');
     const totals = await reconcile(body.leadIds, body.taskIds, request.log);
     request.log.info({ ...totals }, 'Salesforce callout handled');
     return totals;
