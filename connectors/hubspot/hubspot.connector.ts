@@ -108,10 +108,21 @@ interface BatchOutcome {
   readonly errors?: readonly { category?: string; message?: string }[] | undefined;
 }
 
-/** A batch answered 207 for a reason other than records that do not exist. */
-function realErrors(outcome: BatchOutcome) {
-  return (outcome.errors ?? []).filter((e) => e.category !== 'OBJECT_NOT_FOUND');
+/**
+ * The records of a batch answer, or the failure HubSpot reported in a 207. Records that do not
+ * exist (`OBJECT_NOT_FOUND`) are only a failure where `missingIsFailure` says so.
+ */
+function resultsOf(outcome: BatchOutcome, missingIsFailure = false): readonly HubSpotRecord[] {
+  const errors = (outcome.errors ?? []).filter(
+    (e) => missingIsFailure || e.category !== 'OBJECT_NOT_FOUND',
+  );
+  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  return outcome.results;
 }
+
+/** HubSpot refused an owner id, e.g. of a deactivated user. */
+const ownerRefused = (error: unknown) =>
+  error instanceof CrmError && /INVALID_OWNER_ID/.test(error.message);
 
 function withOwner<T extends { properties: Record<string, string> }>(input: T, owner?: string): T {
   const { hubspot_owner_id: _refused, ...properties } = input.properties;
@@ -155,9 +166,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
             properties,
             propertiesWithHistory: [],
           });
-          const errors = realErrors(outcome);
-          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-          return outcome.results;
+          return resultsOf(outcome);
         }),
       ),
     );
@@ -259,11 +268,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const create = (inputs: typeof creates) =>
       call(
         'batch create of tasks',
-        async () => {
-          const outcome: BatchOutcome = await tasks.create({ inputs });
-          const errors = outcome.errors ?? [];
-          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-        },
+        async () => resultsOf(await tasks.create({ inputs }), true),
         false,
       );
     for (const part of chunks(creates, BATCH)) {
@@ -273,20 +278,18 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         // A contact owned by a deactivated user would block its lead forever: HubSpot validates
         // the whole batch before writing, so nothing landed and the batch can go again with
         // those tasks on the default owner (or unassigned).
-        if (!(error instanceof CrmError && /INVALID_OWNER_ID/.test(error.message))) throw error;
+        if (!ownerRefused(error)) throw error;
         await create(part.map((input) => withOwner(input, options.defaultOwnerId)));
       }
     }
     for (const part of chunks(updates, BATCH)) {
       try {
-        await call('batch update of tasks', async () => {
-          const outcome: BatchOutcome = await tasks.update({ inputs: part });
-          const errors = realErrors(outcome);
-          if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
-        });
+        await call('batch update of tasks', async () =>
+          resultsOf(await tasks.update({ inputs: part })),
+        );
       } catch (error) {
         // An owner HubSpot refuses keeps the tasks where they are (see the create fallback).
-        if (!(error instanceof CrmError && /INVALID_OWNER_ID/.test(error.message))) throw error;
+        if (!ownerRefused(error)) throw error;
       }
     }
     for (const part of chunks(archives, BATCH)) {
@@ -295,14 +298,14 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   }
 
   async function leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]> {
-    const leads = new Set<string>();
-    for (const kind of ['task', 'call', 'email'] as const) {
+    const kinds = (['task', 'call', 'email'] as const).flatMap((kind) => {
       const ids = [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
-      if (ids.length === 0) continue;
-      const links = await associations(OBJECT_OF[kind], 'contacts', ids);
-      for (const list of links.values()) for (const id of list) leads.add(id);
-    }
-    return [...leads];
+      return ids.length > 0 ? [{ kind, ids }] : [];
+    });
+    const links = await Promise.all(
+      kinds.map(({ kind, ids }) => associations(OBJECT_OF[kind], 'contacts', ids)),
+    );
+    return [...new Set(links.flatMap((byRecord) => [...byRecord.values()].flat()))];
   }
 
   const isReady = cachedReadiness(() => client.crm.contacts.basicApi.getPage(1));

@@ -203,9 +203,9 @@ export function activityFromCall(call: HubSpotRecord): Activity | undefined {
   if (at === undefined) return undefined;
   const disposition = text(call.properties.hs_call_disposition);
   const status = text(call.properties.hs_call_status);
+  // Without a known disposition a logged call is an attempt (busy when the dialer said so).
   const outcome: Outcome =
-    (disposition && CALL_OUTCOMES[disposition]) ||
-    (status === 'BUSY' ? 'busy' : status === 'NO_ANSWER' ? 'no_answer' : 'no_answer');
+    (disposition && CALL_OUTCOMES[disposition]) || (status === 'BUSY' ? 'busy' : 'no_answer');
   return { channel: 'call', at, outcome };
 }
 

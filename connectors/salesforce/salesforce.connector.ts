@@ -166,6 +166,7 @@ export function createSalesforceConnector(
   conn.request = ((request: Parameters<typeof send>[0], options: Parameters<typeof send>[1] = {}) =>
     send(request, { ...options, retry: { maxRetries: 0 } })) as typeof conn.request;
 
+  const taskObject = () => conn.sobject('Task');
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
     withRetries(fn, (error) => salesforceError(operation, error), { idempotent });
 
@@ -176,11 +177,17 @@ export function createSalesforceConnector(
     });
   }
 
-  async function tasksOfLeads(leadIds: readonly string[]): Promise<SalesforceTask[]> {
+  /** `SELECT fields FROM object WHERE field IN (ids)`, in chunks that keep the URL short. */
+  async function queryIn<T>(
+    fields: readonly string[],
+    object: string,
+    field: string,
+    ids: readonly string[],
+  ): Promise<T[]> {
     const pages = await Promise.all(
-      chunks(leadIds, IN_LIST).map((part) =>
-        query<SalesforceTask>(
-          `SELECT ${TASK_FIELDS.join(', ')} FROM Task WHERE WhoId IN (${soqlList(part)})`,
+      chunks(ids, IN_LIST).map((part) =>
+        query<T>(
+          `SELECT ${fields.join(', ')} FROM ${object} WHERE ${field} IN (${soqlList(part)})`,
         ),
       ),
     );
@@ -191,18 +198,24 @@ export function createSalesforceConnector(
     const records = new Map<string, LeadRecord>();
     const wanted = [...new Set(ids.map(to18))];
     if (wanted.length === 0) return records;
-    const leads = (
-      await Promise.all(
-        chunks(wanted, IN_LIST).map((part) =>
-          query<SalesforceLead>(
-            `SELECT ${LEAD_FIELDS.join(', ')} FROM Lead WHERE Id IN (${soqlList(part)})`,
-          ),
-        ),
-      )
-    ).flat();
-    const tasks = leads.length > 0 ? await tasksOfLeads(leads.map((l) => l.Id)) : [];
+    const leads = await queryIn<SalesforceLead>(LEAD_FIELDS, 'Lead', 'Id', wanted);
+    const tasks =
+      leads.length > 0
+        ? await queryIn<SalesforceTask>(
+            TASK_FIELDS,
+            'Task',
+            'WhoId',
+            leads.map((l) => l.Id),
+          )
+        : [];
+    const tasksByLead = new Map<string, SalesforceTask[]>();
+    for (const task of tasks) {
+      const list = tasksByLead.get(task.WhoId ?? '') ?? [];
+      list.push(task);
+      tasksByLead.set(task.WhoId ?? '', list);
+    }
     for (const lead of leads) {
-      const own = tasks.filter((t) => t.WhoId === lead.Id);
+      const own = tasksByLead.get(lead.Id) ?? [];
       records.set(lead.Id, {
         lead: leadFromSalesforce(lead, rules),
         tasks: own.flatMap((t) => cadenceTaskFrom(t) ?? []),
@@ -225,59 +238,61 @@ export function createSalesforceConnector(
       reassign.map(({ taskId, ownerId }) => ({ Id: taskId, OwnerId: ownerId })),
     );
     const removals = changes.flatMap(({ close }) => close.map(({ taskId }) => taskId));
-    for (const part of chunks(creates, COLLECTION)) {
-      // All or none: a refused record leaves nothing half-written to be resent as twins.
+    // All or none: a refused record leaves nothing half-written to be resent as twins.
+    await writeTasks(
+      'task create',
+      creates,
+      (part) => taskObject().create(part, { allOrNone: true }),
+      {
+        harmless: ['ALL_OR_NONE_OPERATION_ROLLED_BACK'],
+        idempotent: false,
+      },
+    );
+    // A task a rep deleted in the meantime needs no new owner, and is as good as deleted by us.
+    const gone = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'];
+    await writeTasks(
+      'task update',
+      updates,
+      (part) => taskObject().update(part, { allOrNone: false }),
+      {
+        harmless: gone,
+      },
+    );
+    await writeTasks(
+      'task delete',
+      removals,
+      (part) => taskObject().destroy(part, { allOrNone: false }),
+      {
+        harmless: gone,
+      },
+    );
+  }
+
+  /** Writes in sObject Collections of 200; a record refused for another reason fails the call. */
+  async function writeTasks<T>(
+    operation: string,
+    items: readonly T[],
+    write: (part: T[]) => Promise<unknown>,
+    { harmless, idempotent = true }: { harmless: readonly string[]; idempotent?: boolean },
+  ): Promise<void> {
+    for (const part of chunks(items, COLLECTION)) {
       await call(
-        'task create',
+        operation,
         async () => {
-          const results = (await conn
-            .sobject('Task')
-            .create(part, { allOrNone: true })) as SaveResult[];
-          const problems = failures(results, ['ALL_OR_NONE_OPERATION_ROLLED_BACK']);
+          const problems = failures((await write(part)) as SaveResult[], harmless);
           if (problems.length > 0) {
-            throw Object.assign(new Error(problems.join('; ')), {
-              errorCode: 'TASK_CREATE_REFUSED',
-            });
+            throw Object.assign(new Error(problems.join('; ')), { errorCode: 'RECORDS_REFUSED' });
           }
         },
-        false,
+        idempotent,
       );
-    }
-    for (const part of chunks(updates, COLLECTION)) {
-      await call('task update', async () => {
-        const results = (await conn
-          .sobject('Task')
-          .update(part, { allOrNone: false })) as SaveResult[];
-        const problems = failures(results, ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']);
-        if (problems.length > 0) {
-          throw Object.assign(new Error(problems.join('; ')), { errorCode: 'TASK_UPDATE_REFUSED' });
-        }
-      });
-    }
-    for (const part of chunks(removals, COLLECTION)) {
-      await call('task delete', async () => {
-        const results = (await conn
-          .sobject('Task')
-          .destroy(part, { allOrNone: false })) as SaveResult[];
-        // A task deleted by a rep in the meantime is as good as deleted by us.
-        const problems = failures(results, ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']);
-        if (problems.length > 0) {
-          throw Object.assign(new Error(problems.join('; ')), { errorCode: 'TASK_DELETE_REFUSED' });
-        }
-      });
     }
   }
 
   async function leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]> {
     const ids = [...new Set(refs.filter((r) => r.kind !== 'email').map((r) => to18(r.id)))];
     if (ids.length === 0) return [];
-    const tasks = (
-      await Promise.all(
-        chunks(ids, IN_LIST).map((part) =>
-          query<SalesforceTask>(`SELECT Id, WhoId FROM Task WHERE Id IN (${soqlList(part)})`),
-        ),
-      )
-    ).flat();
+    const tasks = await queryIn<SalesforceTask>(['Id', 'WhoId'], 'Task', 'Id', ids);
     return [...new Set(tasks.flatMap((t) => (t.WhoId?.startsWith('00Q') ? [t.WhoId] : [])))];
   }
 

@@ -36,10 +36,10 @@ const DECODED_IN_URI: Readonly<Record<string, string>> = {
   '%3B': ';',
 };
 
+const SIGNED_ESCAPES = new RegExp(Object.keys(DECODED_IN_URI).join('|'), 'gi');
+
 export function uriAsSigned(uri: string): string {
-  return uri.replace(/%(?:3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (encoded) => {
-    return DECODED_IN_URI[encoded.toUpperCase()] ?? encoded;
-  });
+  return uri.replace(SIGNED_ESCAPES, (encoded) => DECODED_IN_URI[encoded.toUpperCase()] ?? encoded);
 }
 
 function header(headers: SignedRequest['headers'], name: string): string | undefined {
