@@ -6,8 +6,14 @@
  * 429 rate-limit body and headers. Faults can be queued to test retries and acknowledgements.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import {
+  createFaultQueue,
+  type FaultOptions,
+  listenLocally,
+  readBody,
+  sendJson,
+} from './emulator-kit.ts';
 
 type Kind = 'string' | 'enumeration' | 'datetime' | 'number' | 'bool';
 interface PropertyDef {
@@ -257,7 +263,7 @@ export interface HubSpotEmulator {
   /** Owners whose ids are valid `hubspot_owner_id` values. */
   readonly owners: Set<string>;
   /** Makes the next matching requests fail; `path` is a substring of the request path. */
-  failNext(fault: Fault, options?: { times?: number; path?: string }): void;
+  failNext(fault: Fault, options?: FaultOptions): void;
   createContact(properties: Record<string, string>, createdAt?: string): string;
   updateContact(id: string, properties: Record<string, string>): void;
   archiveContact(id: string): void;
@@ -318,7 +324,7 @@ export async function startHubSpotEmulator(
   const links = new Map<string, Set<string>>();
   const requests: RecordedCall[] = [];
   const owners = new Set<string>();
-  const faults: { fault: Fault; times: number; path?: string }[] = [];
+  const faults = createFaultQueue<Fault>();
   let sequence = 1000;
 
   const iso = () => new Date(now()).toISOString();
@@ -741,34 +747,6 @@ export async function startHubSpotEmulator(
     ],
   ];
 
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  function send(
-    res: ServerResponse,
-    status: number,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    res.writeHead(status, {
-      ...(body === undefined ? {} : { 'content-type': 'application/json;charset=utf-8' }),
-      ...headers,
-    });
-    res.end(body === undefined ? undefined : JSON.stringify(body));
-  }
-
-  function takeFault(path: string): Fault | undefined {
-    const index = faults.findIndex((f) => f.path === undefined || path.includes(f.path));
-    const entry = faults[index];
-    if (!entry) return undefined;
-    entry.times -= 1;
-    if (entry.times <= 0) faults.splice(index, 1);
-    return entry.fault;
-  }
-
   function rateLimited(policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'): ApiError {
     const message = {
       TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
@@ -800,7 +778,7 @@ export async function startHubSpotEmulator(
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
     try {
       const raw = await readBody(req);
-      const fault = takeFault(url.pathname);
+      const fault = faults.take(url.pathname);
       if (fault?.kind === 'reset') {
         record(0);
         req.socket.destroy();
@@ -844,7 +822,7 @@ export async function startHubSpotEmulator(
         }
         const result = handler(match.slice(1), body, url.searchParams);
         record(result.status);
-        send(res, result.status, result.body);
+        sendJson(res, result.status, result.body);
         return;
       }
       throw new ApiError(404, {
@@ -862,11 +840,10 @@ export async function startHubSpotEmulator(
               category: 'INTERNAL_ERROR',
             });
       record(api.status);
-      send(res, api.status, api.body, api.headers);
+      sendJson(res, api.status, api.body, api.headers);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenLocally(server);
 
   const contact = (id: string) => {
     const found = store.contacts?.get(id);
@@ -875,13 +852,11 @@ export async function startHubSpotEmulator(
   };
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     token,
     requests,
     owners,
-    failNext(fault, { times = 1, path } = {}) {
-      faults.push({ fault, times, ...(path === undefined ? {} : { path }) });
-    },
+    failNext: faults.push,
     createContact(properties, createdAt) {
       return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
         .id;
@@ -915,7 +890,6 @@ export async function startHubSpotEmulator(
     contactsOf(type, id) {
       return associated(type, id, 'contacts');
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: listening.close,
   };
 }

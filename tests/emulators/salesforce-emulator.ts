@@ -8,9 +8,15 @@
  * `REQUEST_LIMIT_EXCEEDED` 403, 5xx). Faults can be queued.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
 import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
+import {
+  createFaultQueue,
+  type FaultOptions,
+  listenLocally,
+  readBody,
+  sendJson,
+} from './emulator-kit.ts';
 
 type Kind = 'id' | 'string' | 'boolean' | 'datetime' | 'date' | 'picklist' | 'textarea';
 interface FieldDef {
@@ -109,7 +115,7 @@ export interface SalesforceEmulator {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly requests: RecordedCall[];
-  failNext(fault: SalesforceFault, options?: { times?: number; path?: string }): void;
+  failNext(fault: SalesforceFault, options?: FaultOptions): void;
   clearFaults(): void;
   /** Invalidates the current session, as a timeout or a revoked token does. */
   expireSession(): void;
@@ -158,7 +164,7 @@ export async function startSalesforceEmulator(
     Organization: new Map([[orgId, { Id: orgId }]]),
   };
   const requests: RecordedCall[] = [];
-  const faults: { fault: SalesforceFault; times: number; path?: string }[] = [];
+  const faults = createFaultQueue<SalesforceFault>();
   const cursors = new Map<string, { records: SalesforceRecord[]; fields: string[] }>();
   let sequence = 0;
 
@@ -405,29 +411,6 @@ export async function startSalesforceEmulator(
     return { ...base, done: false, nextRecordsUrl: `/services/data/v${version}/query/${locator}` };
   }
 
-  async function readBody(req: IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  function send(res: ServerResponse, status: number, body?: unknown) {
-    res.writeHead(
-      status,
-      body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' },
-    );
-    res.end(body === undefined ? undefined : JSON.stringify(body));
-  }
-
-  function takeFault(path: string): SalesforceFault | undefined {
-    const index = faults.findIndex((f) => f.path === undefined || path.includes(f.path));
-    const entry = faults[index];
-    if (!entry) return undefined;
-    entry.times -= 1;
-    if (entry.times <= 0) faults.splice(index, 1);
-    return entry.fault;
-  }
-
   function parseJson(raw: string): Record<string, unknown> {
     try {
       return JSON.parse(raw) as Record<string, unknown>;
@@ -595,7 +578,7 @@ export async function startSalesforceEmulator(
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
     try {
       const raw = await readBody(req);
-      const fault = takeFault(url.pathname);
+      const fault = faults.take(url.pathname);
       if (fault?.kind === 'reset') {
         record(0);
         req.socket.destroy();
@@ -612,12 +595,12 @@ export async function startSalesforceEmulator(
       }
       const result = await handle(method, url, raw, req);
       record(result.status);
-      send(res, result.status, result.body);
+      sendJson(res, result.status, result.body);
     } catch (error) {
       const api =
         error instanceof ApiError ? error : new ApiError(500, 'UNKNOWN_EXCEPTION', String(error));
       record(api.status);
-      send(res, api.status, [
+      sendJson(res, api.status, [
         {
           message: api.message,
           errorCode: api.errorCode,
@@ -626,8 +609,8 @@ export async function startSalesforceEmulator(
       ]);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  emulatorUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenLocally(server);
+  emulatorUrl = listening.url;
 
   const lead = (id: string) => {
     const found = find('Lead', id);
@@ -648,11 +631,9 @@ export async function startSalesforceEmulator(
     clientId,
     clientSecret,
     requests,
-    failNext(fault, { times = 1, path } = {}) {
-      faults.push({ fault, times, ...(path === undefined ? {} : { path }) });
-    },
+    failNext: faults.push,
     clearFaults() {
-      faults.length = 0;
+      faults.clear();
     },
     expireSession() {
       accessToken = `${orgId}!${randomBytes(24).toString('base64url')}`;
@@ -682,7 +663,6 @@ export async function startSalesforceEmulator(
     tasksOf(leadId) {
       return [...(store.Task?.values() ?? [])].filter((t) => t.WhoId === to18(leadId));
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: listening.close,
   };
 }

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { createConnector } from '../../connectors/registry.ts';
-import { buildApp } from '../../src/app.ts';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
-import { testConfig } from './test-app.ts';
+import { serveApp, testConfig } from './test-app.ts';
 
 export const CLIENT_SECRET = 'hubspot-client-secret-for-tests';
 export const PUBLIC_URL = 'https://followup.example.com';
@@ -78,15 +75,7 @@ export async function startHubSpotApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const chosen = createConnector(config, clock);
-  if (!chosen.ok) throw new Error(chosen.message);
-  const app = await buildApp({
-    config,
-    connector: chosen.value.connector,
-    logger: pino({ level: 'silent' }),
-    now: clock,
-  });
-  const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { app, serviceUrl } = await serveApp(config, clock);
 
   return {
     app,

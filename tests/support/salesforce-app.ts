@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { createConnector } from '../../connectors/registry.ts';
-import { buildApp } from '../../src/app.ts';
 import {
   type SalesforceEmulator,
   startSalesforceEmulator,
 } from '../emulators/salesforce-emulator.ts';
-import { testConfig } from './test-app.ts';
+import { serveApp, testConfig } from './test-app.ts';
 
 export const WEBHOOK_TOKEN = 'flow-callout-token-0123456789abcdef';
 
@@ -80,16 +77,7 @@ export async function startSalesforceApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const chosen = createConnector(config, clock);
-  if (!chosen.ok) throw new Error(chosen.message);
-  await chosen.value.start?.();
-  const app = await buildApp({
-    config,
-    connector: chosen.value.connector,
-    logger: pino({ level: 'silent' }),
-    now: clock,
-  });
-  const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { app, serviceUrl } = await serveApp(config, clock);
   const post = (body: string, headers: Record<string, string>) =>
     fetch(`${serviceUrl}/webhooks/salesforce`, { method: 'POST', headers, body });
   return {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
@@ -39,4 +40,22 @@ export async function buildTestApp(env: Record<string, string>, startAt: string)
       now = Date.parse(iso);
     },
   };
+}
+
+/**
+ * The real app with the connector `config` selects, started as the server starts it, listening
+ * on a free local port: CRM tests call it over HTTP, as the CRM does.
+ */
+export async function serveApp(config: Config, clock: () => number) {
+  const chosen = createConnector(config, clock);
+  if (!chosen.ok) throw new Error(chosen.message);
+  await chosen.value.start?.();
+  const app = await buildApp({
+    config,
+    connector: chosen.value.connector,
+    logger: pino({ level: 'silent' }),
+    now: clock,
+  });
+  const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, serviceUrl };
 }
