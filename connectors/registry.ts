@@ -1,7 +1,5 @@
 import type { Config } from '../src/config/config.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
-import { createHubSpotConnector } from './hubspot/hubspot.connector.ts';
-import { createSalesforceConnector } from './salesforce/salesforce.connector.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
 
 export interface ConnectorChoice {
@@ -14,8 +12,11 @@ export interface ConnectorChoice {
 
 export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
 
-/** The one place that maps `CRM` to a connector; a new CRM is one more case here. */
-export function createConnector(config: Config, now: () => number): ConnectorResult {
+/**
+ * The one place that maps `CRM` to a connector; a new CRM is one more case here. CRM SDKs are
+ * loaded only when chosen (jsforce alone takes about 100 ms to import).
+ */
+export async function createConnector(config: Config, now: () => number): Promise<ConnectorResult> {
   switch (config.crm) {
     case 'sandbox': {
       const sandbox = createSandboxCrm(now);
@@ -24,12 +25,14 @@ export function createConnector(config: Config, now: () => number): ConnectorRes
     case 'hubspot': {
       if (!config.hubspot)
         return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
+      const { createHubSpotConnector } = await import('./hubspot/hubspot.connector.ts');
       return { ok: true, value: { connector: createHubSpotConnector(config.hubspot) } };
     }
     case 'salesforce': {
       if (!config.salesforce) {
         return { ok: false, message: 'CRM=salesforce needs the SALESFORCE_* variables' };
       }
+      const { createSalesforceConnector } = await import('./salesforce/salesforce.connector.ts');
       const connector = createSalesforceConnector({
         ...config.salesforce,
         teamZone: config.timezone,

@@ -12,7 +12,7 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger(config.logLevel);
 
-const chosen = createConnector(config, Date.now);
+const chosen = await createConnector(config, Date.now);
 if (!chosen.ok) {
   logger.fatal(chosen.message);
   process.stderr.write(`Invalid configuration:\n  - CRM: ${chosen.message}\n`);

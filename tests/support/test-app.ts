@@ -47,7 +47,7 @@ export async function buildTestApp(env: Record<string, string>, startAt: string)
  * on a free local port: CRM tests call it over HTTP, as the CRM does.
  */
 export async function serveApp(config: Config, clock: () => number) {
-  const chosen = createConnector(config, clock);
+  const chosen = await createConnector(config, clock);
   if (!chosen.ok) throw new Error(chosen.message);
   await chosen.value.start?.();
   const app = await buildApp({
