@@ -59,6 +59,15 @@ export interface CrmConnector {
   applyChanges(changes: readonly LeadChanges[]): Promise<void>;
   /** The leads these tasks, calls or emails belong to (unknown records are skipped). */
   leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]>;
+  /** The cadence tasks of these leads only: the cheap re-read that finds twins after a write. */
+  loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>>;
+  /**
+   * Ids of the leads created or changed at or after `since` (ISO), or whose tasks, calls or
+   * emails were: pages of ids from the CRM's search or query API, possibly with repeats.
+   */
+  leadsTouchedSince(since: string): AsyncIterable<string[]>;
+  /** Requests a delivery of up to one batch of leads typically makes, for admission control. */
+  readonly typicalRequests: number;
   /** True when the CRM can be reached with the configured credentials. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;

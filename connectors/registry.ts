@@ -1,5 +1,6 @@
 import type { Config } from '../src/config/config.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
+import { createRequestGate, type RequestGate } from './request-gate.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
 
 export interface ConnectorChoice {
@@ -8,6 +9,8 @@ export interface ConnectorChoice {
   readonly sandbox?: SandboxCrm;
   /** Work before serving, such as fetching a first OAuth token; failing it stops start-up. */
   readonly start?: () => Promise<void>;
+  /** The client-side rate limit every request to the CRM passes. */
+  readonly gate: RequestGate;
 }
 
 export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
@@ -17,16 +20,21 @@ export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false
  * loaded only when chosen (jsforce alone takes about 100 ms to import).
  */
 export async function createConnector(config: Config, now: () => number): Promise<ConnectorResult> {
+  const gate = createRequestGate({
+    limit: config.crmRateLimit,
+    maxConcurrency: config.crmMaxConcurrency,
+  });
   switch (config.crm) {
     case 'sandbox': {
       const sandbox = createSandboxCrm(now);
-      return { ok: true, value: { connector: sandbox, sandbox } };
+      return { ok: true, value: { connector: sandbox, sandbox, gate } };
     }
     case 'hubspot': {
       if (!config.hubspot)
         return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
       const { createHubSpotConnector } = await import('./hubspot/hubspot.connector.ts');
-      return { ok: true, value: { connector: createHubSpotConnector(config.hubspot) } };
+      const connector = createHubSpotConnector({ ...config.hubspot, gate });
+      return { ok: true, value: { connector, gate } };
     }
     case 'salesforce': {
       if (!config.salesforce) {
@@ -36,8 +44,9 @@ export async function createConnector(config: Config, now: () => number): Promis
       const connector = createSalesforceConnector({
         ...config.salesforce,
         teamZone: config.timezone,
+        gate,
       });
-      return { ok: true, value: { connector, start: () => connector.connect() } };
+      return { ok: true, value: { connector, gate, start: () => connector.connect() } };
     }
   }
 }

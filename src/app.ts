@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CrmConnector } from '../connectors/crm-connector.port.ts';
+import type { RequestGate } from '../connectors/request-gate.ts';
 import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import type { Config } from './config/config.ts';
 import { scheduleFrom } from './config/schedule.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
+import { reconcileRoutes } from './routes/reconcile.routes.ts';
 import { salesforceWebhookRoutes } from './routes/salesforce-webhook.routes.ts';
 import { sandboxRoutes } from './routes/sandbox.routes.ts';
 
@@ -18,6 +20,8 @@ export interface AppDeps {
   /** The embedded CRM, when it is the connector: mounts the `/sandbox` routes. */
   readonly sandbox?: SandboxCrm | undefined;
   readonly logger: FastifyBaseLogger;
+  /** The CRM's client-side rate limit, for shedding load before it queues without bound. */
+  readonly gate?: RequestGate | undefined;
   /** Epoch milliseconds; tests pass a fixed clock. */
   readonly now?: () => number;
 }
@@ -27,13 +31,15 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the service from explicit dependencies; never listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, connector, sandbox, logger } = deps;
+  const { config, connector, sandbox, logger, gate } = deps;
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors,
+    clientErrorHandler: clientErrors(logger),
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -52,9 +58,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     dryRun: config.dryRun,
   });
 
+  const deadline = {
+    deadlineMs: config.webhookDeadlineMs,
+    gate,
+    requests: connector.typicalRequests,
+  };
+
   await app.register(healthRoutes, { connector });
   await app.register(cadenceRoutes, { cadence: config.cadence, schedule });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
+  await app.register(reconcileRoutes, {
+    adminToken: config.adminToken,
+    connector,
+    pipeline,
+    now,
+  });
   if (config.hubspot && config.publicUrl) {
     await app.register(hubspotWebhookRoutes, {
       clientSecret: config.hubspot.clientSecret,
@@ -62,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connector,
       pipeline,
       now,
+      deadline,
     });
   }
   if (config.salesforce) {
@@ -70,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       webhookToken: config.salesforce.webhookToken,
       connector,
       pipeline,
+      deadline,
     });
   }
   return app;

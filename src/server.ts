@@ -18,7 +18,7 @@ if (!chosen.ok) {
   process.stderr.write(`Invalid configuration:\n  - CRM: ${chosen.message}\n`);
   process.exit(1);
 }
-const { connector, sandbox, start } = chosen.value;
+const { connector, sandbox, start, gate } = chosen.value;
 if (start) {
   try {
     await start();
@@ -28,7 +28,7 @@ if (start) {
   }
 }
 
-const app = await buildApp({ config, connector, sandbox, logger });
+const app = await buildApp({ config, connector, sandbox, logger, gate });
 
 // On SIGTERM/SIGINT: stop accepting, let in-flight webhooks finish, then exit.
 closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {

@@ -230,3 +230,44 @@ describe('HubSpot configuration', () => {
     expect(message).not.toContain('pat with spaces');
   });
 });
+
+describe('reliability configuration', () => {
+  const ok = (env: Record<string, string>) => {
+    const result = loadConfig(env);
+    if (!result.ok) throw new Error(result.message);
+    return result.config;
+  };
+  const hubspot = {
+    CRM: 'hubspot',
+    HUBSPOT_ACCESS_TOKEN: 'pat-na1-token',
+    HUBSPOT_CLIENT_SECRET: 'secret',
+    PUBLIC_URL: 'https://followup.example.com',
+  };
+
+  it("defaults the deadline under HubSpot's 5 s, and the rate limit to the CRM's published one", () => {
+    expect(ok({})).toMatchObject({
+      webhookDeadlineMs: 4000,
+      crmRateLimit: 0,
+      crmMaxConcurrency: 0,
+    });
+    expect(ok(hubspot)).toMatchObject({ crmRateLimit: 100, crmMaxConcurrency: 10 });
+    expect(ok({ ...hubspot, CRM_RATE_LIMIT: '190', CRM_MAX_CONCURRENCY: '4' })).toMatchObject({
+      crmRateLimit: 190,
+      crmMaxConcurrency: 4,
+    });
+    expect(ok({}).adminToken).toBeUndefined();
+  });
+
+  it('refuses out-of-range limits and a short admin token, naming each variable', () => {
+    const message = failure({
+      WEBHOOK_DEADLINE_MS: '100',
+      CRM_RATE_LIMIT: '-5',
+      CRM_MAX_CONCURRENCY: 'many',
+      ADMIN_TOKEN: 'short',
+    });
+    expect(message).toContain('WEBHOOK_DEADLINE_MS: must be between 500 and 60000');
+    expect(message).toContain('CRM_RATE_LIMIT: must be a whole number');
+    expect(message).toContain('CRM_MAX_CONCURRENCY: must be a whole number');
+    expect(message).toContain('ADMIN_TOKEN: must be at least 24 characters');
+  });
+});

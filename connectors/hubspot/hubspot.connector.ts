@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
+import type { CadenceTask } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
@@ -8,6 +9,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
+import type { RequestGate } from '../request-gate.ts';
 import { withRetries } from '../retry.ts';
 import {
   activityFromCall,
@@ -30,11 +32,16 @@ export interface HubSpotConnectorOptions {
   readonly apiBaseUrl: string;
   readonly defaultOwnerId?: string | undefined;
   readonly openLeadStatuses: readonly string[];
+  /** Keeps the calls under the app's rate limit; none in contract tests. */
+  readonly gate?: RequestGate | undefined;
 }
 
 /** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
 const BATCH = 100;
 const ASSOCIATION_BATCH = 1000;
+/** Search returns at most 200 records a page and 10,000 per search. */
+const SEARCH_PAGE = 200;
+const SEARCH_RESULTS = 10_000;
 
 // The SDK types this as an enum it does not export from its root; the wire value is the string.
 const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum.HubspotDefined;
@@ -149,7 +156,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   };
 
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
-    withRetries(fn, (error) => hubspotError(operation, error), { idempotent });
+    withRetries(fn, (error) => hubspotError(operation, error), { idempotent, gate: options.gate });
 
   async function readObjects(
     type: 'contacts' | ObjectType,
@@ -308,6 +315,73 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return [...new Set(links.flatMap((byRecord) => [...byRecord.values()].flat()))];
   }
 
+  async function loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>> {
+    const links = await associations('contacts', 'tasks', leadIds);
+    const records = await readObjects(
+      'tasks',
+      [...new Set([...links.values()].flat())],
+      TASK_PROPERTIES,
+    );
+    const tasks = new Map(
+      records.flatMap((r) => {
+        const task = cadenceTaskFrom(r);
+        return task ? [[r.id, task] as const] : [];
+      }),
+    );
+    return new Map(
+      leadIds.map((id) => [id, (links.get(id) ?? []).flatMap((taskId) => tasks.get(taskId) ?? [])]),
+    );
+  }
+
+  /**
+   * Ids of the records of `type` changed at or after `since`, oldest first. HubSpot's search
+   * stops at 10,000 results, so a longer run starts a new search where the last one ended.
+   */
+  async function* changedSince(type: 'contacts' | ObjectType, since: number) {
+    const api =
+      type === 'contacts' ? client.crm.contacts.searchApi : client.crm.objects[type].searchApi;
+    const property = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
+    let from = since;
+    for (;;) {
+      let after: string | undefined;
+      let last = from;
+      let seen = 0;
+      do {
+        const request = {
+          filterGroups: [
+            { filters: [{ propertyName: property, operator: 'GTE', value: String(from) }] },
+          ],
+          // The SDK types sorts as strings; HubSpot documents the object form.
+          sorts: [{ propertyName: property, direction: 'ASCENDING' }] as never,
+          properties: [property],
+          limit: SEARCH_PAGE,
+          ...(after === undefined ? {} : { after }),
+        };
+        const page = await call(`search of ${type}`, () => api.doSearch(request as never));
+        if (page.results.length > 0) yield page.results.map((r) => r.id);
+        for (const r of page.results)
+          last = Math.max(last, Date.parse(String(r.properties[property])) || last);
+        seen += page.results.length;
+        after = page.paging?.next?.after;
+      } while (after !== undefined && seen + SEARCH_PAGE <= SEARCH_RESULTS);
+      // Records sharing the last timestamp come again in the next search: repeats are harmless.
+      if (after === undefined || last <= from) return;
+      from = last;
+    }
+  }
+
+  async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
+    const from = Date.parse(since);
+    yield* changedSince('contacts', from);
+    for (const type of ['tasks', 'calls', 'emails'] as const) {
+      const kind = type === 'tasks' ? 'task' : type === 'calls' ? 'call' : 'email';
+      for await (const ids of changedSince(type, from)) {
+        const leads = await leadsOfActivities(ids.map((id) => ({ kind, id })));
+        if (leads.length > 0) yield leads;
+      }
+    }
+  }
+
   const isReady = cachedReadiness(() => client.crm.contacts.basicApi.getPage(1));
 
   return {
@@ -315,6 +389,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     loadLeads,
     applyChanges,
     leadsOfActivities,
+    loadTasks,
+    leadsTouchedSince,
+    // One contact read, three association reads, three activity reads, writes, the twin check.
+    typicalRequests: 12,
     isReady,
     async close() {},
   };

@@ -1,5 +1,6 @@
 import { Connection } from 'jsforce';
 import type { SalesforceAuth } from '../../src/config/config.ts';
+import type { CadenceTask } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
@@ -8,6 +9,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
+import type { RequestGate } from '../request-gate.ts';
 import { withRetries } from '../retry.ts';
 import {
   activityFrom,
@@ -29,6 +31,8 @@ export interface SalesforceConnectorOptions {
   readonly openLeadStatuses: readonly string[];
   /** The team's zone: a task's `ActivityDate` is its due day there. */
   readonly teamZone: string;
+  /** Keeps the requests under the org's limits; none in contract tests. */
+  readonly gate?: RequestGate | undefined;
 }
 
 /** sObject Collections take at most 200 records a request. */
@@ -36,6 +40,7 @@ const COLLECTION = 200;
 /** Ids per SOQL `IN (…)`: keeps the GET query URL well under Salesforce's 16 KB limit. */
 const IN_LIST = 200;
 const MAX_REFRESHES_PER_MINUTE = 3;
+const RECORD_LOCKED = 'UNABLE_TO_LOCK_ROW';
 
 const soqlList = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(',');
 
@@ -67,7 +72,7 @@ export function salesforceError(operation: string, error: unknown): CrmError {
   }
   if (
     /^ERROR_HTTP_5\d\d$/.test(code) ||
-    ['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION'].includes(code)
+    ['SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', RECORD_LOCKED].includes(code)
   ) {
     return new CrmError(message, { code: 'crm_unavailable', retryable: true, ...options });
   }
@@ -161,10 +166,17 @@ export function createSalesforceConnector(
   let refreshes: number[] = [];
 
   // jsforce retries failed GETs and DELETEs by itself, with up to 15 s of backoff; the retry
-  // budget is ours (see withRetries), so its own is turned off for every request.
+  // budget is ours (see withRetries), so its own is turned off for every request. Every HTTP
+  // request, each page of a query included, waits its turn at the gate.
   const send = conn.request.bind(conn);
-  conn.request = ((request: Parameters<typeof send>[0], options: Parameters<typeof send>[1] = {}) =>
-    send(request, { ...options, retry: { maxRetries: 0 } })) as typeof conn.request;
+  const { gate } = options;
+  conn.request = ((
+    request: Parameters<typeof send>[0],
+    sendOptions: Parameters<typeof send>[1] = {},
+  ) => {
+    const sent = () => send(request, { ...sendOptions, retry: { maxRetries: 0 } });
+    return gate ? gate.run(async () => sent()) : sent();
+  }) as typeof conn.request;
 
   const taskObject = () => conn.sobject('Task');
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
@@ -194,26 +206,69 @@ export function createSalesforceConnector(
     return pages.flat();
   }
 
+  /** All tasks on these leads, cadence tasks and logged calls and emails alike. */
+  async function tasksOf(leadIds: readonly string[]): Promise<Map<string, SalesforceTask[]>> {
+    const tasks =
+      leadIds.length > 0
+        ? await queryIn<SalesforceTask>(TASK_FIELDS, 'Task', 'WhoId', leadIds)
+        : [];
+    const byLead = new Map<string, SalesforceTask[]>();
+    for (const task of tasks) {
+      const list = byLead.get(task.WhoId ?? '') ?? [];
+      list.push(task);
+      byLead.set(task.WhoId ?? '', list);
+    }
+    return byLead;
+  }
+
+  async function loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>> {
+    const byLead = await tasksOf([...new Set(leadIds.map(to18))]);
+    return new Map(
+      leadIds.map((id) => [
+        id,
+        (byLead.get(to18(id)) ?? []).flatMap((t) => cadenceTaskFrom(t) ?? []),
+      ]),
+    );
+  }
+
+  /** One SOQL query, a page (up to 2,000 records) at a time. */
+  /** One SOQL query, a page (up to 2,000 records) at a time. */
+  async function* pages<T>(soql: string): AsyncIterable<T[]> {
+    type Page = { records: T[]; done: boolean; nextRecordsUrl?: string };
+    let result: Page = await call('query', async () => (await conn.query(soql)) as unknown as Page);
+    for (;;) {
+      yield result.records;
+      const next = result.nextRecordsUrl;
+      if (result.done || !next) return;
+      result = await call('query', async () => (await conn.queryMore(next)) as unknown as Page);
+    }
+  }
+
+  async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
+    // SOQL datetime literals take whole seconds; rounding down only widens the window.
+    const from = new Date(Math.floor(Date.parse(since) / 1000) * 1000)
+      .toISOString()
+      .replace('.000Z', 'Z');
+    for await (const leads of pages<{ Id: string }>(
+      `SELECT Id FROM Lead WHERE LastModifiedDate >= ${from} ORDER BY LastModifiedDate`,
+    )) {
+      yield leads.map((l) => l.Id);
+    }
+    // A completed task or a logged call does not change the lead's LastModifiedDate.
+    for await (const tasks of pages<{ WhoId: string | null }>(
+      `SELECT WhoId FROM Task WHERE LastModifiedDate >= ${from} ORDER BY LastModifiedDate`,
+    )) {
+      const ids = tasks.flatMap((t) => (t.WhoId?.startsWith('00Q') ? [t.WhoId] : []));
+      if (ids.length > 0) yield [...new Set(ids)];
+    }
+  }
+
   async function loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>> {
     const records = new Map<string, LeadRecord>();
     const wanted = [...new Set(ids.map(to18))];
     if (wanted.length === 0) return records;
     const leads = await queryIn<SalesforceLead>(LEAD_FIELDS, 'Lead', 'Id', wanted);
-    const tasks =
-      leads.length > 0
-        ? await queryIn<SalesforceTask>(
-            TASK_FIELDS,
-            'Task',
-            'WhoId',
-            leads.map((l) => l.Id),
-          )
-        : [];
-    const tasksByLead = new Map<string, SalesforceTask[]>();
-    for (const task of tasks) {
-      const list = tasksByLead.get(task.WhoId ?? '') ?? [];
-      list.push(task);
-      tasksByLead.set(task.WhoId ?? '', list);
-    }
+    const tasksByLead = await tasksOf(leads.map((l) => l.Id));
     for (const lead of leads) {
       const own = tasksByLead.get(lead.Id) ?? [];
       records.set(lead.Id, {
@@ -281,7 +336,11 @@ export function createSalesforceConnector(
         async () => {
           const problems = failures((await write(part)) as SaveResult[], harmless);
           if (problems.length > 0) {
-            throw Object.assign(new Error(problems.join('; ')), { errorCode: 'RECORDS_REFUSED' });
+            // Record locks are contention that passes; anything else is a refusal.
+            const transient = problems.every((p) => p.startsWith(`${RECORD_LOCKED}:`));
+            throw Object.assign(new Error(problems.join('; ')), {
+              errorCode: transient ? RECORD_LOCKED : 'RECORDS_REFUSED',
+            });
           }
         },
         idempotent,
@@ -308,6 +367,10 @@ export function createSalesforceConnector(
     loadLeads,
     applyChanges,
     leadsOfActivities,
+    loadTasks,
+    leadsTouchedSince,
+    // A Lead query, a Task query, one collection write and the twin check's Task query.
+    typicalRequests: 4,
     isReady,
     async close() {},
   };

@@ -132,6 +132,20 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       });
       return [...new Set(ids)];
     },
+    async loadTasks(leadIds) {
+      return new Map(leadIds.map((id) => [id, tasksOf(id).map(toCadenceTask)]));
+    },
+    async *leadsTouchedSince(since) {
+      const from = Date.parse(since);
+      const after = (at: string | undefined) => at !== undefined && Date.parse(at) >= from;
+      const touched = new Set<string>();
+      for (const lead of leads.values()) if (after(lead.updatedAt)) touched.add(lead.id);
+      for (const t of tasks.values()) {
+        if (after(t.createdAt) || after(t.completedAt) || after(t.closedAt)) touched.add(t.leadId);
+      }
+      yield [...touched];
+    },
+    typicalRequests: 0,
     async isReady() {
       return true;
     },
@@ -144,6 +158,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
         ...input,
         id: nextId('lead'),
         createdAt: iso(),
+        updatedAt: iso(),
       };
       leads.set(lead.id, lead);
       return lead;
@@ -155,7 +170,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     updateLead(id, patch) {
       const lead = leads.get(id);
       if (!lead) return undefined;
-      const updated = { ...lead, ...patch };
+      const updated = { ...lead, ...patch, updatedAt: iso() };
       leads.set(id, updated);
       return updated;
     },

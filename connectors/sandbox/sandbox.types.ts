@@ -24,6 +24,8 @@ export interface SandboxLead {
   readonly doNotCall: boolean;
   readonly emailOptOut: boolean;
   readonly createdAt: string;
+  /** Last change of the lead's own fields. */
+  readonly updatedAt: string;
 }
 
 export interface SandboxTask {
@@ -49,7 +51,7 @@ export interface SandboxTask {
 
 export type NewSandboxLead = Omit<
   SandboxLead,
-  'id' | 'createdAt' | 'status' | 'doNotCall' | 'emailOptOut'
+  'id' | 'createdAt' | 'updatedAt' | 'status' | 'doNotCall' | 'emailOptOut'
 > &
   Partial<Pick<SandboxLead, 'status' | 'doNotCall' | 'emailOptOut'>>;
 

@@ -52,6 +52,26 @@ export const DEFAULT_SALESFORCE_API_VERSION = '65.0';
 
 export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
 
+/**
+ * Requests per 10 s. HubSpot allows 100 per 10 s to public apps and to private apps on Free and
+ * Starter, 190 to private apps on Professional and Enterprise: 100 is safe on every tier.
+ * Salesforce counts a daily allocation, not a window: 100 per 10 s leaves room for the org's
+ * other integrations. The sandbox makes no API calls.
+ */
+export const DEFAULT_CRM_RATE_LIMIT: Record<CrmName, number> = {
+  sandbox: 0,
+  hubspot: 100,
+  salesforce: 100,
+};
+/** Requests in flight at once; Salesforce allows 25 long-running ones per org. */
+export const DEFAULT_CRM_MAX_CONCURRENCY: Record<CrmName, number> = {
+  sandbox: 0,
+  hubspot: 10,
+  salesforce: 10,
+};
+/** HubSpot stops waiting for a webhook answer after 5 s; 1 s of margin covers the network. */
+export const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
+
 export interface Config {
   /** @default 3000 */
   readonly port: number;
@@ -73,6 +93,14 @@ export interface Config {
   readonly holidays: HolidaySpec;
   /** @default false */
   readonly dryRun: boolean;
+  /** Time a webhook may take before it answers 503 + Retry-After. @default 4000 */
+  readonly webhookDeadlineMs: number;
+  /** CRM requests per 10 s; 0 is no limit. @default per CRM, see DEFAULT_CRM_RATE_LIMIT */
+  readonly crmRateLimit: number;
+  /** CRM requests in flight at once; 0 is no limit. @default per CRM */
+  readonly crmMaxConcurrency: number;
+  /** Bearer token of the admin endpoints (`POST /reconcile`); unset disables them. */
+  readonly adminToken?: string;
   /** The service's base URL as the CRM calls it, without a trailing slash. */
   readonly publicUrl?: string;
   /** Set when `CRM=hubspot`. */
@@ -126,6 +154,14 @@ const baseUrl = z.string().transform((text, ctx) => {
   }
   return url.href.replace(/\/+$/, '');
 });
+
+/** A whole number within bounds, from its decimal text. */
+const count = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
 const list = z
   .string()
@@ -189,6 +225,10 @@ function envSchema(readFile: ReadFile) {
       .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
       .transform((v) => ['true', '1', 'yes'].includes(v))
       .default(false),
+    WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
+    CRM_RATE_LIMIT: count(0, 100_000).optional(),
+    CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
+    ADMIN_TOKEN: secret.min(24, 'must be at least 24 characters (use a random value)').optional(),
     PUBLIC_URL: baseUrl.optional(),
     HUBSPOT_ACCESS_TOKEN: secret.optional(),
     HUBSPOT_CLIENT_SECRET: secret.optional(),
@@ -274,6 +314,10 @@ export function loadConfig(
       leadContactHours: e.LEAD_CONTACT_HOURS,
       holidays: e.HOLIDAYS,
       dryRun: e.DRY_RUN,
+      webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
+      crmRateLimit: e.CRM_RATE_LIMIT ?? DEFAULT_CRM_RATE_LIMIT[e.CRM],
+      crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? DEFAULT_CRM_MAX_CONCURRENCY[e.CRM],
+      ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
       ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
       ...(e.CRM === 'hubspot' ? { hubspot: hubspotConfig(e) } : {}),
       ...(e.CRM === 'salesforce' ? { salesforce: salesforceConfig(e) } : {}),

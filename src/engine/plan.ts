@@ -54,7 +54,8 @@ function blockedChannels({ lead, tasks, activities }: LeadSnapshot): Map<Channel
   return blocked;
 }
 
-function byAge(a: CadenceTask, b: CadenceTask): number {
+/** Oldest first, then by id: every replica orders the same tasks the same way. */
+export function byAge(a: CadenceTask, b: CadenceTask): number {
   return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 

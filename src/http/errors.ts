@@ -1,4 +1,11 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { Socket } from 'node:net';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
 import type { z } from 'zod';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
 
@@ -12,12 +19,21 @@ export class HttpError extends Error {
   readonly statusCode: number;
   readonly code: string;
   readonly issues: readonly ErrorIssue[] | undefined;
+  /** Sent as `Retry-After` (429, 503): when the sender should try again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(statusCode: number, code: string, message: string, issues?: readonly ErrorIssue[]) {
+  constructor(
+    statusCode: number,
+    code: string,
+    message: string,
+    issues?: readonly ErrorIssue[],
+    retryAfterSeconds?: number,
+  ) {
     super(message);
     this.statusCode = statusCode;
     this.code = code;
     this.issues = issues;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -46,13 +62,47 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'validation_failed',
 };
 
-/** Tells a webhook sender when to deliver again after a retryable CRM failure. */
-export function setRetryAfter(reply: FastifyReply, error: CrmError): void {
-  if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+/** Tells a webhook sender when to deliver again after a retryable failure. */
+export function setRetryAfter(reply: FastifyReply, error: CrmError | HttpError): void {
+  if (error instanceof HttpError) {
+    if (error.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(error.retryAfterSeconds));
+    }
+  } else if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
 }
 
 function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
+}
+
+/** Our stable code for a request Fastify refused before any route ran. */
+export function requestErrorCode(error: { code?: string }): string {
+  return FASTIFY_CODES[error.code ?? ''] ?? 'bad_request';
+}
+
+/** Fastify's own refusals of a URL it cannot route (`%` alone, say), in our error shape. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const code = error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request';
+  request.log.info({ code, reason: error.message }, 'bad request');
+  return reply.code(400).send(body(code, error.message));
+}
+
+/**
+ * Bytes Node's HTTP parser refuses (raw control or non-ASCII characters in the request line, a
+ * broken header) never reach Fastify: the answer is written on the socket, in our error shape.
+ */
+export function clientErrors(log: Pick<FastifyBaseLogger, 'info'>) {
+  return (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const payload = JSON.stringify(body('bad_request', 'Malformed HTTP request'));
+    log.info({ code: 'bad_request', reason: error.code ?? error.message }, 'malformed request');
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    );
+  };
 }
 
 /** JSON errors everywhere, never a stack trace; 4xx for bad input, 429/503 when the CRM fails. */
@@ -65,6 +115,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError | CrmError, request, reply) => {
     if (error instanceof HttpError) {
       request.log.info({ code: error.code, issues: error.issues }, error.message);
+      setRetryAfter(reply, error);
       return reply.code(error.statusCode).send(body(error.code, error.message, error.issues));
     }
     if (error instanceof CrmError) {
@@ -77,7 +128,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = FASTIFY_CODES[error.code] ?? 'bad_request';
+      const code = requestErrorCode(error);
       request.log.info({ code, reason: error.message }, 'bad request');
       return reply.code(status).send(body(code, error.message));
     }

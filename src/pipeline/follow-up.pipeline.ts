@@ -6,6 +6,7 @@ import {
   type LeadRecord,
 } from '../../connectors/crm-connector.port.ts';
 import { plan } from '../engine/plan.ts';
+import { twinClosures } from '../engine/twins.ts';
 import type { Cadence, CadenceState, Decision, LeadSnapshot, Schedule } from '../engine/types.ts';
 import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts';
 import { createKeyedLock } from './keyed-lock.ts';
@@ -22,23 +23,49 @@ export interface PipelineDeps {
   readonly dryRun: boolean;
 }
 
+export interface DecidedLead {
+  readonly leadId: string;
+  readonly found: true;
+  readonly state: CadenceState;
+  readonly timezone: string;
+  readonly timezoneSource: TimezoneSource;
+  readonly created: number;
+  readonly closed: number;
+  readonly reassigned: number;
+  readonly written: boolean;
+}
+
 export type LeadOutcome =
   | { readonly leadId: string; readonly found: false }
+  | DecidedLead
   | {
       readonly leadId: string;
       readonly found: true;
-      readonly state: CadenceState;
-      readonly timezone: string;
-      readonly timezoneSource: TimezoneSource;
-      readonly created: number;
-      readonly closed: number;
-      readonly reassigned: number;
-      readonly written: boolean;
+      /** The CRM refused this lead's changes; the other leads of the batch went ahead. */
+      readonly failed: CrmError;
     };
 
+export const isDecided = (o: LeadOutcome | undefined): o is DecidedLead =>
+  o !== undefined && 'state' in o;
+
+export interface ReconcileOptions {
+  /**
+   * Leads created before this instant (epoch ms) that have no cadence task are left alone: a
+   * sweep re-decides cadences, it does not start one for every old contact someone edited.
+   */
+  readonly startCadencesFrom?: number;
+}
+
 export interface FollowUpPipeline {
-  /** Load, decide and apply for these leads; resolves only once the changes are written. */
-  reconcile(leadIds: readonly string[], log: PipelineLog): Promise<LeadOutcome[]>;
+  /**
+   * Load, decide and apply for these leads; resolves only once the changes are written. A lead
+   * whose changes the CRM refuses comes back as `failed`; a failure that may pass is thrown.
+   */
+  reconcile(
+    leadIds: readonly string[],
+    log: PipelineLog,
+    options?: ReconcileOptions,
+  ): Promise<LeadOutcome[]>;
 }
 
 function snapshotOf(record: LeadRecord, timezone: string): LeadSnapshot {
@@ -66,15 +93,22 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
    * A write that failed midway (5xx, dropped connection) may have landed in part. Instead of
    * resending it, which could make twins, the round starts over: read again, decide again.
    */
-  async function reconcile(leadIds: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
+  async function reconcile(
+    leadIds: readonly string[],
+    log: PipelineLog,
+    options: ReconcileOptions = {},
+  ): Promise<LeadOutcome[]> {
     const ids = [...new Set(leadIds)];
     return withLeads(ids, async () => {
       for (let round = 1; ; round++) {
         try {
-          return await decideAndApply(ids, log);
+          return await isolatingRefusals(ids, log, options);
         } catch (error) {
           const retry =
-            error instanceof CrmError && error.retryable && error.code !== 'crm_rate_limited';
+            error instanceof CrmError &&
+            error.retryable &&
+            error.code !== 'crm_rate_limited' &&
+            error.code !== 'deadline_exceeded';
           if (!retry || round >= ROUNDS) throw error;
           log.warn({ err: error, round }, 'CRM write failed; reading the leads again');
           await sleep(100 + Math.random() * 200);
@@ -83,7 +117,36 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     });
   }
 
-  async function decideAndApply(ids: readonly string[], log: PipelineLog): Promise<LeadOutcome[]> {
+  /**
+   * One lead the CRM refuses (a bad owner, a validation rule) must not hold back its batch:
+   * the batch is halved until the refused leads stand alone. Each half reads and decides
+   * again, so nothing written by an earlier half is written twice.
+   */
+  async function isolatingRefusals(
+    ids: readonly string[],
+    log: PipelineLog,
+    options: ReconcileOptions,
+  ): Promise<LeadOutcome[]> {
+    try {
+      return await decideAndApply(ids, log, options);
+    } catch (error) {
+      if (!(error instanceof CrmError) || error.code !== 'crm_rejected') throw error;
+      const [leadId] = ids;
+      if (ids.length === 1 && leadId !== undefined) {
+        log.warn({ leadId, err: error }, 'the CRM refused the changes of this lead');
+        return [{ leadId, found: true, failed: error }];
+      }
+      const half = Math.ceil(ids.length / 2);
+      const first = await isolatingRefusals(ids.slice(0, half), log, options);
+      return [...first, ...(await isolatingRefusals(ids.slice(half), log, options))];
+    }
+  }
+
+  async function decideAndApply(
+    ids: readonly string[],
+    log: PipelineLog,
+    options: ReconcileOptions,
+  ): Promise<LeadOutcome[]> {
     const records = await connector.loadLeads(ids);
     const at = now();
     const outcomes: LeadOutcome[] = [];
@@ -96,27 +159,68 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         continue;
       }
       const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
-      const decision = plan(snapshotOf(record, tz.zone), cadence, at, schedule);
-      const changed = decision.create.length + decision.close.length + decision.reassign.length > 0;
-      if (changed) decisions.push(decision);
-      log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+      const untouched =
+        options.startCadencesFrom !== undefined &&
+        record.tasks.length === 0 &&
+        Date.parse(record.lead.createdAt) < options.startCadencesFrom;
+      const decision = untouched
+        ? undefined
+        : plan(snapshotOf(record, tz.zone), cadence, at, schedule);
+      const changed =
+        decision !== undefined &&
+        decision.create.length + decision.close.length + decision.reassign.length > 0;
+      if (decision && changed) decisions.push(decision);
+      if (decision) {
+        log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+      }
       outcomes.push({
         leadId,
         found: true,
-        state: decision.state,
+        state: decision?.state ?? { status: 'active' },
         timezone: tz.zone,
         timezoneSource: tz.source,
-        created: decision.create.length,
-        closed: decision.close.length,
-        reassigned: decision.reassign.length,
+        created: decision?.create.length ?? 0,
+        closed: decision?.close.length ?? 0,
+        reassigned: decision?.reassign.length ?? 0,
         written: changed && !dryRun,
       });
     }
-    if (decisions.length > 0 && !dryRun) {
-      // A decision is a superset of the changes it asks for.
-      await connector.applyChanges(decisions);
+    if (decisions.length === 0 || dryRun) return outcomes;
+    // A decision is a superset of the changes it asks for.
+    await connector.applyChanges(decisions);
+    const twins = await removeTwins(
+      decisions.filter((d) => d.create.length > 0).map((d) => d.leadId),
+      log,
+    );
+    return twins.size === 0
+      ? outcomes
+      : outcomes.map((o) =>
+          'closed' in o ? { ...o, closed: o.closed + (twins.get(o.leadId) ?? 0) } : o,
+        );
+  }
+
+  /**
+   * Another replica may have created the same tasks a moment ago: the in-process lock cannot
+   * see it. Re-reading the new tasks after writing finds such twins, and the one rule every
+   * replica applies (oldest stays) removes them. Returns the twins closed per lead.
+   */
+  async function removeTwins(leadIds: string[], log: PipelineLog): Promise<Map<string, number>> {
+    const closed = new Map<string, number>();
+    if (leadIds.length === 0) return closed;
+    const tasks = await connector.loadTasks(leadIds);
+    const changes = [...tasks].flatMap(([leadId, own]) => {
+      const close = twinClosures(own);
+      if (close.length > 0) closed.set(leadId, close.length);
+      return close.length > 0 ? [{ leadId, create: [], close, reassign: [] }] : [];
+    });
+    if (changes.length > 0) {
+      log.warn(
+        { twins: Object.fromEntries(closed) },
+        'twin tasks from a concurrent writer removed',
+      );
+      await connector.applyChanges(changes);
     }
-    return outcomes;
+    return closed;
   }
 
   return { reconcile };
@@ -127,19 +231,38 @@ export interface DeliveryTotals {
   readonly created: number;
   readonly closed: number;
   readonly reassigned: number;
+  /** Leads found whose tasks were already right. */
+  readonly unchanged: number;
   readonly notFound: number;
+  readonly failed: number;
 }
 
-/** What a webhook delivery did, summed over its leads: the answer body and the log line. */
+/** What a delivery or a sweep did, summed over its leads: the answer body and the log line. */
 export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
-  const totals = { leads: outcomes.length, created: 0, closed: 0, reassigned: 0, notFound: 0 };
+  const totals = {
+    leads: outcomes.length,
+    created: 0,
+    closed: 0,
+    reassigned: 0,
+    unchanged: 0,
+    notFound: 0,
+    failed: 0,
+  };
   for (const o of outcomes) {
     if (!o.found) totals.notFound++;
+    else if ('failed' in o) totals.failed++;
     else {
       totals.created += o.created;
       totals.closed += o.closed;
       totals.reassigned += o.reassigned;
+      if (o.created + o.closed + o.reassigned === 0) totals.unchanged++;
     }
   }
   return totals;
+}
+
+/** The first refusal among the outcomes: a webhook reports it after writing everything else. */
+export function firstRefusal(outcomes: readonly LeadOutcome[]): CrmError | undefined {
+  for (const o of outcomes) if ('failed' in o) return o.failed;
+  return undefined;
 }

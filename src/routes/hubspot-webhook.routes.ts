@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
+import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import { type FollowUpPipeline, totalsOf } from '../pipeline/follow-up.pipeline.ts';
+import { type FollowUpPipeline, firstRefusal, totalsOf } from '../pipeline/follow-up.pipeline.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
 
@@ -14,6 +15,7 @@ export interface HubSpotWebhookOptions {
   readonly connector: CrmConnector;
   readonly pipeline: FollowUpPipeline;
   readonly now: () => number;
+  readonly deadline: DeadlineOptions;
 }
 
 const id = z.union([
@@ -47,7 +49,7 @@ const eventSchema = z
 const deliverySchema = z.array(eventSchema).max(1000);
 
 export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
-  const { clientSecret, publicUrl, connector, pipeline, now } = options;
+  const { clientSecret, publicUrl, connector, pipeline, now, deadline } = options;
   // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
   keepBodiesRaw(app);
 
@@ -73,10 +75,12 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     }
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events);
-    const related = plan.activities;
-    const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];
-    const leadIds = [...new Set([...plan.leadIds, ...fromActivities])];
-    const outcomes = leadIds.length > 0 ? await pipeline.reconcile(leadIds, request.log) : [];
+    const outcomes = await withinDeadline(request, deadline, async () => {
+      const related = plan.activities;
+      const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];
+      const leadIds = [...new Set([...plan.leadIds, ...fromActivities])];
+      return leadIds.length > 0 ? await pipeline.reconcile(leadIds, request.log) : [];
+    });
     const summary = {
       events: events.length,
       ...totalsOf(outcomes),
@@ -88,6 +92,9 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
       { ...summary, ignoredEvents: plan.ignored.slice(0, 20) },
       'HubSpot delivery handled',
     );
+    // Everything else is written; the refusal goes back so HubSpot shows the failure.
+    const refused = firstRefusal(outcomes);
+    if (refused) throw refused;
     return summary;
   });
 }

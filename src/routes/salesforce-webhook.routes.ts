@@ -1,16 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
 import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
-import { HttpError, parseInput, setRetryAfter } from '../http/errors.ts';
+import { hasBearer } from '../http/bearer.ts';
+import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
+import { HttpError, parseInput, requestErrorCode, setRetryAfter } from '../http/errors.ts';
 import { decodeUtf8, keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import {
-  type FollowUpPipeline,
-  type PipelineLog,
-  totalsOf,
-} from '../pipeline/follow-up.pipeline.ts';
+import { type FollowUpPipeline, firstRefusal, totalsOf } from '../pipeline/follow-up.pipeline.ts';
 import { OUTBOUND_ACK, parseOutboundMessage, soapFault } from '../webhooks/salesforce-outbound.ts';
 
 export interface SalesforceWebhookOptions {
@@ -19,6 +16,7 @@ export interface SalesforceWebhookOptions {
   readonly webhookToken?: string | undefined;
   readonly connector: CrmConnector;
   readonly pipeline: FollowUpPipeline;
+  readonly deadline: DeadlineOptions;
 }
 
 const recordId = z.string().regex(SALESFORCE_ID, 'must be a 15- or 18-character Salesforce id');
@@ -32,12 +30,6 @@ const calloutSchema = z
   .strict()
   .refine((b) => b.leadIds.length + b.taskIds.length > 0, 'give at least one of leadIds, taskIds');
 
-/** Constant-time comparison that does not leak the token's length either. */
-function sameToken(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 const isXml = (request: FastifyRequest) =>
   /\b(text\/xml|application\/soap\+xml)\b/i.test(request.headers['content-type'] ?? '');
 
@@ -45,7 +37,7 @@ export async function salesforceWebhookRoutes(
   app: FastifyInstance,
   options: SalesforceWebhookOptions,
 ) {
-  const { orgId, webhookToken, connector, pipeline } = options;
+  const { orgId, webhookToken, connector, pipeline, deadline } = options;
   keepBodiesRaw(app);
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
@@ -53,7 +45,10 @@ export async function salesforceWebhookRoutes(
     if (!isXml(request)) throw error;
     if (error instanceof HttpError) {
       request.log.info({ code: error.code }, error.message);
-      return soapReply(reply, error.statusCode, soapFault('Client', error.code, error.message));
+      setRetryAfter(reply, error);
+      // 429 and 503 are ours, not the message's fault: Salesforce delivers it again.
+      const side = error.retryAfterSeconds === undefined ? 'Client' : 'Server';
+      return soapReply(reply, error.statusCode, soapFault(side, error.code, error.message));
     }
     if (error instanceof CrmError) {
       request.log.error({ code: error.code, err: error }, 'CRM call failed');
@@ -63,8 +58,11 @@ export async function salesforceWebhookRoutes(
       return soapReply(reply, status, soapFault('Server', error.code, error.message));
     }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status === 413) {
-      return soapReply(reply, 413, soapFault('Client', 'body_too_large', 'body over 1 MiB'));
+    if (status >= 400 && status < 500) {
+      // Fastify refused the request before the route ran (size, media type, encoding).
+      const code = requestErrorCode(error as { code?: string });
+      request.log.info({ code, reason: (error as Error).message }, 'bad request');
+      return soapReply(reply, status, soapFault('Client', code, (error as Error).message));
     }
     request.log.error({ err: error }, 'unexpected error');
     return soapReply(
@@ -78,13 +76,18 @@ export async function salesforceWebhookRoutes(
     return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(xml);
   }
 
-  async function reconcile(leadIds: string[], taskIds: string[], log: PipelineLog) {
-    const fromTasks =
-      taskIds.length > 0
-        ? await connector.leadsOfActivities(taskIds.map((id) => ({ kind: 'task' as const, id })))
-        : [];
-    const ids = [...new Set([...leadIds, ...fromTasks].map(to18))];
-    const outcomes = ids.length > 0 ? await pipeline.reconcile(ids, log) : [];
+  /** Re-decides the leads named and those of the tasks named; throws a refusal after writing. */
+  async function reconcile(leadIds: string[], taskIds: string[], request: FastifyRequest) {
+    const outcomes = await withinDeadline(request, deadline, async () => {
+      const fromTasks =
+        taskIds.length > 0
+          ? await connector.leadsOfActivities(taskIds.map((id) => ({ kind: 'task' as const, id })))
+          : [];
+      const ids = [...new Set([...leadIds, ...fromTasks].map(to18))];
+      return ids.length > 0 ? await pipeline.reconcile(ids, request.log) : [];
+    });
+    const refused = firstRefusal(outcomes);
+    if (refused) throw refused;
     return totalsOf(outcomes);
   }
 
@@ -122,7 +125,7 @@ export async function salesforceWebhookRoutes(
           taskIds.push(id);
         else ignored.push(`${n.objectType}:${id}`);
       }
-      const totals = await reconcile(leadIds, taskIds, request.log);
+      const totals = await reconcile(leadIds, taskIds, request);
       request.log.info(
         {
           notifications: message.notifications.length,
@@ -141,10 +144,11 @@ export async function salesforceWebhookRoutes(
         'Send text/xml (outbound message) or application/json (callout)',
       );
     }
-    const auth = request.headers.authorization ?? '';
-    const token = /^Bearer (.+)$/.exec(auth)?.[1];
-    if (!webhookToken || !token || !sameToken(token, webhookToken)) {
-      request.log.warn({ hasToken: token !== undefined }, 'Salesforce callout refused');
+    if (!hasBearer(request, webhookToken)) {
+      request.log.warn(
+        { hasToken: request.headers.authorization !== undefined },
+        'Salesforce callout refused',
+      );
       throw new HttpError(
         401,
         'invalid_token',
@@ -152,7 +156,7 @@ export async function salesforceWebhookRoutes(
       );
     }
     const body = parseInput(calloutSchema, parseJsonBody(raw), 'Salesforce callout');
-    const totals = await reconcile(body.leadIds, body.taskIds, request.log);
+    const totals = await reconcile(body.leadIds, body.taskIds, request);
     request.log.info({ ...totals }, 'Salesforce callout handled');
     return totals;
   });

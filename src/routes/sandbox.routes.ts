@@ -5,7 +5,11 @@ import type { SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { SANDBOX_STATUSES, type SandboxLead } from '../../connectors/sandbox/sandbox.types.ts';
 import { OUTCOMES } from '../engine/types.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
-import type { FollowUpPipeline, LeadOutcome } from '../pipeline/follow-up.pipeline.ts';
+import {
+  type FollowUpPipeline,
+  isDecided,
+  type LeadOutcome,
+} from '../pipeline/follow-up.pipeline.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -47,7 +51,7 @@ const completion = z.object({ outcome: z.enum(OUTCOMES).optional() }).strict();
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 function cadenceView(outcome: LeadOutcome | undefined) {
-  if (!outcome?.found) return undefined;
+  if (!isDecided(outcome)) return undefined;
   const { state, timezone, timezoneSource } = outcome;
   return { ...state, timezone, timezoneSource };
 }

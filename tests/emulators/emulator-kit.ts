@@ -27,23 +27,47 @@ export interface FaultOptions {
   readonly path?: string;
 }
 
-/** Faults the next matching requests meet, in the order they were queued. */
+/** A small seeded generator (mulberry32): the same seed gives the same fault sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Faults the next matching requests meet, in the order they were queued; and, once `randomly`
+ * is called, a fault picked at random for a share of all other requests.
+ */
 export function createFaultQueue<F>() {
   const queue: { fault: F; times: number; path?: string }[] = [];
+  let random: { rate: number; choices: readonly F[]; next: () => number } | undefined;
   return {
     push(fault: F, { times = 1, path }: FaultOptions = {}): void {
       queue.push({ fault, times, ...(path === undefined ? {} : { path }) });
     },
+    /** Each later request meets one of `choices` with probability `rate`. */
+    randomly(rate: number, choices: readonly F[], seed: number): void {
+      random = { rate, choices, next: seededRandom(seed) };
+    },
     take(path: string): F | undefined {
       const index = queue.findIndex((f) => f.path === undefined || path.includes(f.path));
       const entry = queue[index];
-      if (!entry) return undefined;
+      if (!entry) {
+        if (!random || random.next() >= random.rate) return undefined;
+        return random.choices[Math.floor(random.next() * random.choices.length)];
+      }
       entry.times -= 1;
       if (entry.times <= 0) queue.splice(index, 1);
       return entry.fault;
     },
     clear(): void {
       queue.length = 0;
+      random = undefined;
     },
   };
 }
@@ -58,3 +82,35 @@ export async function listenLocally(server: Server) {
       new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }
+
+export interface TrafficOptions {
+  /** Requests allowed per window; beyond it the emulator answers as the CRM's limiter does. */
+  readonly limit?: number;
+  /** @default 10_000 */
+  readonly windowMs?: number;
+}
+
+/**
+ * Counts requests over a sliding window, as a CRM's burst limiter does: `peak` is the most
+ * requests any window saw, so a test can prove a client never went over.
+ */
+export function createTraffic(options: TrafficOptions = {}) {
+  const windowMs = options.windowMs ?? 10_000;
+  const arrivals: number[] = [];
+  let peak = 0;
+  return {
+    /** Records a request arriving now; false when it is over the limit. */
+    arrive(): boolean {
+      const at = performance.now();
+      while (arrivals.length > 0 && (arrivals[0] ?? 0) <= at - windowMs) arrivals.shift();
+      arrivals.push(at);
+      peak = Math.max(peak, arrivals.length);
+      return options.limit === undefined || arrivals.length <= options.limit;
+    },
+    get peak() {
+      return peak;
+    },
+  };
+}
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -9,10 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import {
   createFaultQueue,
+  createTraffic,
+  delay,
   type FaultOptions,
   listenLocally,
   readBody,
   sendJson,
+  type TrafficOptions,
 } from './emulator-kit.ts';
 
 type Kind = 'string' | 'enumeration' | 'datetime' | 'number' | 'bool';
@@ -251,9 +254,18 @@ export interface RecordedCall {
 }
 
 export type Fault =
-  | { readonly kind: 'rate_limit'; readonly policy?: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY' }
+  | {
+      readonly kind: 'rate_limit';
+      readonly policy?: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY';
+      /** Seconds sent as `Retry-After`; HubSpot usually sends none. */
+      readonly retryAfter?: number;
+    }
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /** The answer comes this much later (past a webhook's deadline, say). */
+  | { readonly kind: 'slow'; readonly ms: number }
+  /** The request is carried out, then the connection drops: written, but the client can't know. */
+  | { readonly kind: 'lost_response' };
 
 export interface HubSpotEmulator {
   readonly url: string;
@@ -264,6 +276,11 @@ export interface HubSpotEmulator {
   readonly owners: Set<string>;
   /** Makes the next matching requests fail; `path` is a substring of the request path. */
   failNext(fault: Fault, options?: FaultOptions): void;
+  /** From now on a share `rate` of requests meets one of `faults`, picked by a seeded random. */
+  failRandomly(rate: number, faults: readonly Fault[], seed: number): void;
+  clearFaults(): void;
+  /** The most requests any 10-second window saw. */
+  readonly peakPerWindow: number;
   createContact(properties: Record<string, string>, createdAt?: string): string;
   updateContact(id: string, properties: Record<string, string>): void;
   archiveContact(id: string): void;
@@ -311,7 +328,7 @@ function normaliseDatetime(value: string): string | undefined {
 }
 
 export async function startHubSpotEmulator(
-  options: { token?: string; now?: () => number } = {},
+  options: { token?: string; now?: () => number; traffic?: TrafficOptions } = {},
 ): Promise<HubSpotEmulator> {
   const token = options.token ?? `pat-emulator-${randomUUID()}`;
   const now = options.now ?? Date.now;
@@ -325,6 +342,7 @@ export async function startHubSpotEmulator(
   const requests: RecordedCall[] = [];
   const owners = new Set<string>();
   const faults = createFaultQueue<Fault>();
+  const traffic = createTraffic(options.traffic);
   let sequence = 1000;
 
   const iso = () => new Date(now()).toISOString();
@@ -747,7 +765,10 @@ export async function startHubSpotEmulator(
     ],
   ];
 
-  function rateLimited(policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY'): ApiError {
+  function rateLimited(
+    policy: 'TEN_SECONDLY_ROLLING' | 'SECONDLY' | 'DAILY',
+    retryAfter?: number,
+  ): ApiError {
     const message = {
       TEN_SECONDLY_ROLLING: 'You have reached your ten_secondly_rolling limit.',
       SECONDLY: 'You have reached your secondly limit.',
@@ -768,6 +789,7 @@ export async function startHubSpotEmulator(
         'x-hubspot-ratelimit-remaining': '0',
         'x-hubspot-ratelimit-daily': '1000000',
         'x-hubspot-ratelimit-daily-remaining': policy === 'DAILY' ? '0' : '999000',
+        ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
       },
     );
   }
@@ -778,12 +800,14 @@ export async function startHubSpotEmulator(
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
     try {
       const raw = await readBody(req);
+      const withinLimit = traffic.arrive();
       const fault = faults.take(url.pathname);
       if (fault?.kind === 'reset') {
         record(0);
         req.socket.destroy();
         return;
       }
+      if (fault?.kind === 'slow') await delay(fault.ms);
       if (req.headers.authorization !== `Bearer ${token}`) {
         throw new ApiError(401, {
           status: 'error',
@@ -793,7 +817,10 @@ export async function startHubSpotEmulator(
           category: 'INVALID_AUTHENTICATION',
         });
       }
-      if (fault?.kind === 'rate_limit') throw rateLimited(fault.policy ?? 'TEN_SECONDLY_ROLLING');
+      if (!withinLimit) throw rateLimited('TEN_SECONDLY_ROLLING');
+      if (fault?.kind === 'rate_limit') {
+        throw rateLimited(fault.policy ?? 'TEN_SECONDLY_ROLLING', fault.retryAfter);
+      }
       if (fault?.kind === 'status') {
         throw new ApiError(fault.status, {
           status: 'error',
@@ -821,6 +848,11 @@ export async function startHubSpotEmulator(
           }
         }
         const result = handler(match.slice(1), body, url.searchParams);
+        if (fault?.kind === 'lost_response') {
+          record(0);
+          req.socket.destroy();
+          return;
+        }
         record(result.status);
         sendJson(res, result.status, result.body);
         return;
@@ -857,6 +889,11 @@ export async function startHubSpotEmulator(
     requests,
     owners,
     failNext: faults.push,
+    failRandomly: faults.randomly,
+    clearFaults: faults.clear,
+    get peakPerWindow() {
+      return traffic.peak;
+    },
     createContact(properties, createdAt) {
       return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
         .id;

@@ -12,10 +12,13 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import {
   createFaultQueue,
+  createTraffic,
+  delay,
   type FaultOptions,
   listenLocally,
   readBody,
   sendJson,
+  type TrafficOptions,
 } from './emulator-kit.ts';
 
 type Kind = 'id' | 'string' | 'boolean' | 'datetime' | 'date' | 'picklist' | 'textarea';
@@ -105,7 +108,13 @@ export interface RecordedCall {
 export type SalesforceFault =
   | { readonly kind: 'request_limit' }
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /** The answer comes this much later (past a webhook's deadline, say). */
+  | { readonly kind: 'slow'; readonly ms: number }
+  /** The request is carried out, then the connection drops: written, but the client can't know. */
+  | { readonly kind: 'lost_response' }
+  /** A collection write meets a locked row: that record fails, and all-or-none rolls back all. */
+  | { readonly kind: 'locked' };
 
 export interface SalesforceEmulator {
   readonly url: string;
@@ -116,7 +125,11 @@ export interface SalesforceEmulator {
   readonly clientSecret: string;
   readonly requests: RecordedCall[];
   failNext(fault: SalesforceFault, options?: FaultOptions): void;
+  /** From now on a share `rate` of requests meets one of `faults`, picked by a seeded random. */
+  failRandomly(rate: number, faults: readonly SalesforceFault[], seed: number): void;
   clearFaults(): void;
+  /** The most requests any 10-second window saw. */
+  readonly peakPerWindow: number;
   /** Invalidates the current session, as a timeout or a revoked token does. */
   expireSession(): void;
   createLead(fields: Record<string, string | boolean>): string;
@@ -151,7 +164,7 @@ interface FieldError {
 const isoNow = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
 export async function startSalesforceEmulator(
-  options: { now?: () => number; apiVersion?: string } = {},
+  options: { now?: () => number; apiVersion?: string; traffic?: TrafficOptions } = {},
 ): Promise<SalesforceEmulator> {
   const now = options.now ?? Date.now;
   const orgId = to18('00D5g000004SxyZ');
@@ -165,6 +178,7 @@ export async function startSalesforceEmulator(
   };
   const requests: RecordedCall[] = [];
   const faults = createFaultQueue<SalesforceFault>();
+  const traffic = createTraffic(options.traffic);
   const cursors = new Map<string, { records: SalesforceRecord[]; fields: string[] }>();
   let sequence = 0;
 
@@ -571,6 +585,29 @@ export async function startSalesforceEmulator(
     };
   }
 
+  /** All-or-none after one locked row: the first record failed, the rest rolled back. */
+  function lockedRows(raw: string) {
+    const body = raw ? parseJson(raw) : {};
+    const records: unknown[] = Array.isArray(body.records) ? body.records : [{}];
+    return records.map((_, i) => ({
+      success: false,
+      errors: [
+        i === 0
+          ? {
+              statusCode: 'UNABLE_TO_LOCK_ROW',
+              message: 'unable to obtain exclusive access to this record',
+              fields: [],
+            }
+          : {
+              statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+              message:
+                'Record rolled back because not all records were valid and the request was using AllOrNone header',
+              fields: [],
+            },
+      ],
+    }));
+  }
+
   let emulatorUrl = '';
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -578,13 +615,15 @@ export async function startSalesforceEmulator(
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
     try {
       const raw = await readBody(req);
+      const withinLimit = traffic.arrive();
       const fault = faults.take(url.pathname);
       if (fault?.kind === 'reset') {
         record(0);
         req.socket.destroy();
         return;
       }
-      if (fault?.kind === 'request_limit')
+      if (fault?.kind === 'slow') await delay(fault.ms);
+      if (fault?.kind === 'request_limit' || !withinLimit)
         throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
       if (fault?.kind === 'status') {
         throw new ApiError(
@@ -593,7 +632,17 @@ export async function startSalesforceEmulator(
           `An unexpected error occurred. Please include this ErrorId if you contact support: ${randomUUID()}`,
         );
       }
+      if (fault?.kind === 'locked' && url.pathname.endsWith('/composite/sobjects')) {
+        record(200);
+        sendJson(res, 200, lockedRows(raw));
+        return;
+      }
       const result = await handle(method, url, raw, req);
+      if (fault?.kind === 'lost_response') {
+        record(0);
+        req.socket.destroy();
+        return;
+      }
       record(result.status);
       sendJson(res, result.status, result.body);
     } catch (error) {
@@ -632,8 +681,12 @@ export async function startSalesforceEmulator(
     clientSecret,
     requests,
     failNext: faults.push,
+    failRandomly: faults.randomly,
     clearFaults() {
       faults.clear();
+    },
+    get peakPerWindow() {
+      return traffic.peak;
     },
     expireSession() {
       accessToken = `${orgId}!${randomBytes(24).toString('base64url')}`;

@@ -106,8 +106,9 @@ describe('HubSpot webhook: a new contact', () => {
     const ids = Array.from({ length: 100 }, (_, i) => newContact({ firstname: `Lead${i}` }));
     const summary = await expectOk(await t.deliver(ids.map(created)));
     expect(summary).toMatchObject({ events: 100, leads: 100, created: 200 });
-    // 1 contact read, 3 association reads (tasks, calls, emails), 2 task creates of 100.
-    expect(t.emulator.requests.map((r) => r.path)).toHaveLength(6);
+    // 1 contact read, 3 association reads (tasks, calls, emails), 2 task creates of 100, and
+    // the twin check: 1 association read and 2 task reads of 100.
+    expect(t.emulator.requests.map((r) => r.path)).toHaveLength(9);
     for (const id of ids) expect(openTasks(id)).toHaveLength(2);
   });
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
 import { serveApp, testConfig } from './test-app.ts';
 
@@ -16,6 +17,8 @@ export interface HubSpotTestApp {
   advance(minutes: number): void;
   /** Sends a v3-signed delivery, as HubSpot does. */
   deliver(events: unknown, options?: DeliverOptions): Promise<Response>;
+  /** Starts one more instance of the service on the same HubSpot; returns its `deliver`. */
+  addReplica(): Promise<HubSpotTestApp['deliver']>;
   close(): Promise<void>;
 }
 
@@ -62,10 +65,11 @@ export function hubspotEvent(fields: Record<string, unknown>): Record<string, un
 export async function startHubSpotApp(
   startAt: string,
   env: Record<string, string> = {},
+  options: { traffic?: TrafficOptions } = {},
 ): Promise<HubSpotTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const emulator = await startHubSpotEmulator({ now: clock });
+  const emulator = await startHubSpotEmulator({ now: clock, ...options });
   const config = testConfig({
     CRM: 'hubspot',
     HUBSPOT_ACCESS_TOKEN: emulator.token,
@@ -76,6 +80,26 @@ export async function startHubSpotApp(
     ...env,
   });
   const { app, serviceUrl } = await serveApp(config, clock);
+  const replicas: FastifyInstance[] = [];
+
+  const deliverTo =
+    (url: string): HubSpotTestApp['deliver'] =>
+    async (events, options = {}) => {
+      const path = options.path ?? '/webhooks/hubspot';
+      const body = options.body ?? JSON.stringify(events);
+      const timestamp = options.timestamp ?? now;
+      const signature = options.unsigned
+        ? {}
+        : {
+            'x-hubspot-signature-v3': signV3(`${PUBLIC_URL}${path}`, body, timestamp),
+            'x-hubspot-request-timestamp': String(timestamp),
+          };
+      return fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signature, ...options.headers },
+        body,
+      });
+    };
 
   return {
     app,
@@ -88,24 +112,14 @@ export async function startHubSpotApp(
     advance(minutes) {
       now += minutes * 60_000;
     },
-    async deliver(events, options = {}) {
-      const path = options.path ?? '/webhooks/hubspot';
-      const body = options.body ?? JSON.stringify(events);
-      const timestamp = options.timestamp ?? now;
-      const signature = options.unsigned
-        ? {}
-        : {
-            'x-hubspot-signature-v3': signV3(`${PUBLIC_URL}${path}`, body, timestamp),
-            'x-hubspot-request-timestamp': String(timestamp),
-          };
-      return fetch(`${serviceUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signature, ...options.headers },
-        body,
-      });
+    deliver: deliverTo(serviceUrl),
+    async addReplica() {
+      const replica = await serveApp(config, clock);
+      replicas.push(replica.app);
+      return deliverTo(replica.serviceUrl);
     },
     async close() {
-      await app.close();
+      await Promise.all([app, ...replicas].map((a) => a.close()));
       await emulator.close();
     },
   };

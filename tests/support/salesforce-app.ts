@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import {
   type SalesforceEmulator,
   startSalesforceEmulator,
@@ -17,6 +18,8 @@ export interface SalesforceTestApp {
   outbound(xml: string): Promise<Response>;
   /** Posts a Flow / Apex JSON callout. */
   callout(body: unknown, token?: string): Promise<Response>;
+  /** Starts one more instance of the service on the same org; returns its `outbound`. */
+  addReplica(): Promise<SalesforceTestApp['outbound']>;
   close(): Promise<void>;
 }
 
@@ -57,10 +60,11 @@ export async function startSalesforceApp(
   startAt: string,
   env: Record<string, string> = {},
   auth: 'token' | 'client_credentials' = 'token',
+  options: { traffic?: TrafficOptions } = {},
 ): Promise<SalesforceTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const emulator = await startSalesforceEmulator({ now: clock });
+  const emulator = await startSalesforceEmulator({ now: clock, ...options });
   const credentials: Record<string, string> =
     auth === 'token'
       ? { SALESFORCE_INSTANCE_URL: emulator.url, SALESFORCE_ACCESS_TOKEN: emulator.accessToken }
@@ -78,8 +82,11 @@ export async function startSalesforceApp(
     ...env,
   });
   const { app, serviceUrl } = await serveApp(config, clock);
-  const post = (body: string, headers: Record<string, string>) =>
-    fetch(`${serviceUrl}/webhooks/salesforce`, { method: 'POST', headers, body });
+  const replicas: FastifyInstance[] = [];
+  const postTo = (url: string) => (body: string, headers: Record<string, string>) =>
+    fetch(`${url}/webhooks/salesforce`, { method: 'POST', headers, body });
+  const outboundTo = (url: string) => (xml: string) =>
+    postTo(url)(xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' });
   return {
     app,
     emulator,
@@ -88,14 +95,19 @@ export async function startSalesforceApp(
     advance(minutes) {
       now += minutes * 60_000;
     },
-    outbound: (xml) => post(xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' }),
+    outbound: outboundTo(serviceUrl),
     callout: (body, token = WEBHOOK_TOKEN) =>
-      post(typeof body === 'string' ? body : JSON.stringify(body), {
+      postTo(serviceUrl)(typeof body === 'string' ? body : JSON.stringify(body), {
         'content-type': 'application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       }),
+    async addReplica() {
+      const replica = await serveApp(config, clock);
+      replicas.push(replica.app);
+      return outboundTo(replica.serviceUrl);
+    },
     async close() {
-      await app.close();
+      await Promise.all([app, ...replicas].map((a) => a.close()));
       await emulator.close();
     },
   };

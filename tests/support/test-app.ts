@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
@@ -53,9 +54,22 @@ export async function serveApp(config: Config, clock: () => number) {
   const app = await buildApp({
     config,
     connector: chosen.value.connector,
+    gate: chosen.value.gate,
     logger: pino({ level: 'silent' }),
     now: clock,
   });
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, serviceUrl };
+}
+
+/** Registers an `afterEach` that closes every app `track` was given during the test. */
+export function closedAfterEach() {
+  const open: { close(): Promise<unknown> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((app) => app.close()));
+  });
+  return <T extends { close(): Promise<unknown> }>(app: T): T => {
+    open.push(app);
+    return app;
+  };
 }

@@ -1,0 +1,183 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { CrmError } from './crm-connector.port.ts';
+
+/**
+ * The budget of one piece of work (a webhook delivery or a sweep), carried implicitly through
+ * every CRM call it makes: when the sender stops waiting, queued and retried calls stop too.
+ */
+export interface WorkBudget {
+  /** Aborted when the work's deadline passes. */
+  readonly signal?: AbortSignal;
+  /** `performance.now()` by which the work must be done. */
+  readonly deadlineAt?: number;
+  /** Background work (the sweep) gives way to webhooks in the queue and is never shed. */
+  readonly background?: boolean;
+  /** Calls this work still expects to make; counted as queued while it has not made them. */
+  reserved: number;
+}
+
+const budgets = new AsyncLocalStorage<WorkBudget>();
+
+/** Runs `work` with `budget` as the budget of every CRM call it makes. */
+export function withBudget<T>(budget: WorkBudget, work: () => Promise<T>): Promise<T> {
+  return budgets.run(budget, work);
+}
+
+export function currentBudget(): WorkBudget | undefined {
+  return budgets.getStore();
+}
+
+/** Milliseconds left before the current work's deadline; Infinity without one. */
+export function timeLeftMs(): number {
+  const at = currentBudget()?.deadlineAt;
+  return at === undefined ? Number.POSITIVE_INFINITY : at - performance.now();
+}
+
+/** The work's deadline passed while it waited for its turn or for a retry. */
+export function deadlineError(): CrmError {
+  return new CrmError('The webhook deadline passed before the CRM calls could finish', {
+    code: 'deadline_exceeded',
+    retryable: true,
+  });
+}
+
+export interface RequestGateOptions {
+  /** Requests that may start per window; 0 means no limit. */
+  readonly limit: number;
+  /** @default 10_000, the window of HubSpot's burst limit and of `CRM_RATE_LIMIT` */
+  readonly windowMs?: number;
+  /** Requests in flight at once; 0 means no limit. */
+  readonly maxConcurrency: number;
+  /** @default performance.now */
+  readonly clock?: () => number;
+}
+
+export interface RequestGate {
+  /** Runs one CRM request when the rate limit and the concurrency cap allow it. */
+  run<T>(request: () => Promise<T>): Promise<T>;
+  /**
+   * How long a webhook's first request would wait for its turn if it were admitted now, counting
+   * the requests queued and those that admitted webhooks still expect to make.
+   */
+  expectedWaitMs(): number;
+  /** Counts `budget.reserved` as coming until the returned release is called. */
+  admit(budget: WorkBudget): () => void;
+  /** Counters since start: requests started, and requests that had to queue. */
+  readonly stats: { readonly started: number; readonly queued: number };
+}
+
+interface Waiter {
+  readonly start: () => void;
+}
+
+const WINDOW_MARGIN_MS = 250;
+
+/**
+ * Requests start in arrival order (webhooks before background work), never more than `limit`
+ * in any window and never more than `maxConcurrency` at once. The window is held a little
+ * longer than the CRM's own, so network jitter cannot land two windows' requests in one.
+ */
+export function createRequestGate(options: RequestGateOptions): RequestGate {
+  const { limit } = options;
+  const windowMs = (options.windowMs ?? 10_000) + (limit > 0 ? WINDOW_MARGIN_MS : 0);
+  const maxConcurrency = options.maxConcurrency > 0 ? options.maxConcurrency : Infinity;
+  const clock = options.clock ?? (() => performance.now());
+  const starts: number[] = [];
+  const urgent: Waiter[] = [];
+  const background: Waiter[] = [];
+  const admitted = new Set<WorkBudget>();
+  const stats = { started: 0, queued: 0 };
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | undefined;
+  // A moving average of request time, to estimate waits behind the concurrency cap.
+  let latencyMs = 100;
+
+  function inWindow(at: number): number {
+    while (starts.length > 0 && (starts[0] ?? 0) <= at - windowMs) starts.shift();
+    return starts.length;
+  }
+
+  function pump(): void {
+    for (;;) {
+      const queue = urgent.length > 0 ? urgent : background;
+      const next = queue[0];
+      if (!next || inFlight >= maxConcurrency) return;
+      const at = clock();
+      if (limit > 0 && inWindow(at) >= limit) {
+        // One timer wakes the queue when the oldest start leaves the window.
+        if (timer === undefined) {
+          timer = setTimeout(
+            () => {
+              timer = undefined;
+              pump();
+            },
+            Math.max(1, (starts[0] ?? at) + windowMs - at),
+          );
+        }
+        return;
+      }
+      queue.shift();
+      starts.push(at);
+      inFlight++;
+      next.start();
+    }
+  }
+
+  function turn(budget: WorkBudget | undefined): Promise<void> {
+    const queue = budget?.background ? background : urgent;
+    return new Promise<void>((resolve, reject) => {
+      const signal = budget?.signal;
+      const onAbort = () => {
+        const index = queue.indexOf(waiter);
+        if (index >= 0) queue.splice(index, 1);
+        reject(deadlineError());
+      };
+      const waiter: Waiter = {
+        start: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      queue.push(waiter);
+      pump();
+      if (queue.includes(waiter)) stats.queued++;
+    });
+  }
+
+  async function run<T>(request: () => Promise<T>): Promise<T> {
+    const budget = currentBudget();
+    if (budget?.signal?.aborted) throw deadlineError();
+    if (budget && budget.reserved > 0) budget.reserved--;
+    await turn(budget);
+    stats.started++;
+    const began = clock();
+    try {
+      return await request();
+    } finally {
+      latencyMs = latencyMs * 0.8 + (clock() - began) * 0.2;
+      inFlight--;
+      pump();
+    }
+  }
+
+  function expectedWaitMs(): number {
+    let ahead = urgent.length;
+    for (const budget of admitted) ahead += budget.reserved;
+    const byRate =
+      limit > 0 ? Math.max(0, inWindow(clock()) + ahead + 1 - limit) * (windowMs / limit) : 0;
+    // Reserved requests come one after another, so only queued ones wait for a free slot.
+    const byConcurrency =
+      maxConcurrency === Infinity ? 0 : Math.floor(urgent.length / maxConcurrency) * latencyMs;
+    return Math.ceil(Math.max(byRate, byConcurrency));
+  }
+
+  function admit(budget: WorkBudget): () => void {
+    admitted.add(budget);
+    return () => {
+      admitted.delete(budget);
+    };
+  }
+
+  return { run, expectedWaitMs, admit, stats };
+}

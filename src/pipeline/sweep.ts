@@ -1,0 +1,73 @@
+import { type CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
+import { withBudget } from '../../connectors/request-gate.ts';
+import { type FollowUpPipeline, type PipelineLog, totalsOf } from './follow-up.pipeline.ts';
+
+export interface SweepTotals {
+  readonly since: string;
+  readonly leads: number;
+  readonly created: number;
+  readonly closed: number;
+  readonly unchanged: number;
+  readonly failed: number;
+}
+
+/** Leads re-decided per pipeline run: one CRM batch. */
+const CHUNK = 100;
+
+/**
+ * The safety net behind the webhooks: re-decides every lead created or touched since `since`,
+ * found through the CRM's search. Idempotent, so a cron can call it every few minutes. It
+ * queues behind webhooks at the rate limit, and a batch the CRM fails counts as `failed`
+ * instead of ending the sweep; only a refused login or search ends it.
+ */
+export function sweep(
+  connector: CrmConnector,
+  pipeline: FollowUpPipeline,
+  since: Date,
+  log: PipelineLog,
+): Promise<SweepTotals> {
+  return withBudget({ background: true, reserved: 0 }, async () => {
+    const totals = {
+      since: since.toISOString(),
+      leads: 0,
+      created: 0,
+      closed: 0,
+      unchanged: 0,
+      failed: 0,
+    };
+    const seen = new Set<string>();
+    const run = async (ids: string[]) => {
+      try {
+        const outcomes = await pipeline.reconcile(ids, log, { startCadencesFrom: since.getTime() });
+        const t = totalsOf(outcomes);
+        totals.created += t.created;
+        totals.closed += t.closed;
+        // A lead deleted since the search found it needs nothing either.
+        totals.unchanged += t.unchanged + t.notFound;
+        totals.failed += t.failed;
+      } catch (error) {
+        if (!(error instanceof CrmError) || !error.retryable) throw error;
+        log.warn(
+          { err: error, leads: ids.length },
+          'sweep batch failed; the next sweep retries it',
+        );
+        totals.failed += ids.length;
+      }
+    };
+    let pending: string[] = [];
+    for await (const page of connector.leadsTouchedSince(totals.since)) {
+      for (const id of page) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        pending.push(id);
+      }
+      while (pending.length >= CHUNK) {
+        await run(pending.slice(0, CHUNK));
+        pending = pending.slice(CHUNK);
+      }
+    }
+    if (pending.length > 0) await run(pending);
+    totals.leads = seen.size;
+    return totals;
+  });
+}

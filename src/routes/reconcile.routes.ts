@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
+import { hasBearer } from '../http/bearer.ts';
+import { HttpError, parseInput } from '../http/errors.ts';
+import type { FollowUpPipeline } from '../pipeline/follow-up.pipeline.ts';
+import { sweep } from '../pipeline/sweep.ts';
+
+export interface ReconcileRoutesOptions {
+  /** Unset: the endpoint answers 404 `admin_disabled`. */
+  readonly adminToken: string | undefined;
+  readonly connector: CrmConnector;
+  readonly pipeline: FollowUpPipeline;
+  readonly now: () => number;
+}
+
+const HOUR_MS = 3_600_000;
+/** A sweep is a safety net for recent misses; a longer window belongs to a one-off backfill. */
+const MAX_WINDOW_DAYS = 31;
+
+const query = z.object({ since: z.iso.datetime({ offset: true }).optional() }).strict();
+
+export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRoutesOptions) {
+  const { adminToken, connector, pipeline, now } = options;
+
+  app.post('/reconcile', async (request) => {
+    if (adminToken === undefined) {
+      throw new HttpError(
+        404,
+        'admin_disabled',
+        'POST /reconcile is off: set ADMIN_TOKEN to use it',
+      );
+    }
+    if (!hasBearer(request, adminToken)) {
+      request.log.warn('reconcile refused: missing or wrong admin token');
+      throw new HttpError(
+        401,
+        'invalid_token',
+        'A valid Authorization: Bearer <ADMIN_TOKEN> is required',
+      );
+    }
+    const { since } = parseInput(query, request.query, 'query');
+    const at = now();
+    const from = since === undefined ? at - HOUR_MS : Date.parse(since);
+    if (from > at || at - from > MAX_WINDOW_DAYS * 24 * HOUR_MS) {
+      throw new HttpError(
+        400,
+        'invalid_since',
+        `since must lie in the last ${MAX_WINDOW_DAYS} days and not in the future`,
+      );
+    }
+    const began = performance.now();
+    const totals = await sweep(connector, pipeline, new Date(from), request.log);
+    request.log.info(
+      { ...totals, ms: Math.round(performance.now() - began) },
+      'reconcile sweep finished',
+    );
+    return totals;
+  });
+}
