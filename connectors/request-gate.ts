@@ -117,7 +117,7 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
         return;
       }
       queue.shift();
-      starts.push(at);
+      if (limit > 0) starts.push(at);
       inFlight++;
       next.start();
     }

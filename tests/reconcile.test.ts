@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { cadenceTaskFrom } from '../connectors/hubspot/hubspot.mapping.ts';
+import { closedAfterEach } from './support/closed-after-each.ts';
 import { startHubSpotApp } from './support/hubspot-app.ts';
 import { startSalesforceApp } from './support/salesforce-app.ts';
-import { buildTestApp, closedAfterEach, type TestApp } from './support/test-app.ts';
+import { buildTestApp, type TestApp } from './support/test-app.ts';
 
 // Tuesday 2026-11-24, 10:00 in New York.
 const TUESDAY_10AM = '2026-11-24T15:00:00.000Z';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { closedAfterEach } from '../support/closed-after-each.ts';
 import { hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
 import { deliverUntilAcknowledged, inParallel, newStats } from '../support/redelivery.ts';
 import { outboundMessage, startSalesforceApp } from '../support/salesforce-app.ts';
-import { closedAfterEach } from '../support/test-app.ts';
 import { TUESDAY_10AM } from './expected.ts';
 
 const LIMIT = 40;

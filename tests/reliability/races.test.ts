@@ -4,9 +4,9 @@ import {
   type SalesforceTask,
   cadenceTaskFrom as salesforceTask,
 } from '../../connectors/salesforce/salesforce.mapping.ts';
+import { closedAfterEach } from '../support/closed-after-each.ts';
 import { hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
 import { outboundMessage, startSalesforceApp } from '../support/salesforce-app.ts';
-import { closedAfterEach } from '../support/test-app.ts';
 import { FIRST_STEPS, TUESDAY_10AM } from './expected.ts';
 
 /** Races, not rate limits: the bursts here would otherwise be shed (see rate-limits.test.ts). */

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { afterEach } from 'vitest';
 import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
@@ -60,16 +59,4 @@ export async function serveApp(config: Config, clock: () => number) {
   });
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, serviceUrl };
-}
-
-/** Registers an `afterEach` that closes every app `track` was given during the test. */
-export function closedAfterEach() {
-  const open: { close(): Promise<unknown> }[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((app) => app.close()));
-  });
-  return <T extends { close(): Promise<unknown> }>(app: T): T => {
-    open.push(app);
-    return app;
-  };
 }
