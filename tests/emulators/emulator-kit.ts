@@ -114,3 +114,35 @@ export function createTraffic(options: TrafficOptions = {}) {
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Faults of the connection rather than of the API, which both emulators carry out alike. */
+export type TransportFault =
+  | { readonly kind: 'reset' }
+  /** The answer comes this much later (past a webhook's deadline, say). */
+  | { readonly kind: 'slow'; readonly ms: number }
+  /** The request is carried out, then the connection drops: written, but the client can't know. */
+  | { readonly kind: 'lost_response' };
+
+/**
+ * Takes a request in as a CRM's front door would: reads its body, counts it against the window,
+ * takes its fault, and carries out a reset (returns undefined) or a delay. `drop` records the
+ * request as unanswered and destroys the connection.
+ */
+export async function receive<F extends { readonly kind: string }>(
+  req: IncomingMessage,
+  path: string,
+  faults: { take(path: string): F | undefined },
+  traffic: { arrive(): boolean },
+  drop: () => void,
+): Promise<{ raw: string; fault: F | undefined; withinLimit: boolean } | undefined> {
+  const raw = await readBody(req);
+  const withinLimit = traffic.arrive();
+  const fault = faults.take(path);
+  if (fault?.kind === 'reset') {
+    drop();
+    return undefined;
+  }
+  const slow = fault as TransportFault | undefined;
+  if (slow?.kind === 'slow') await delay(slow.ms);
+  return { raw, fault, withinLimit };
+}

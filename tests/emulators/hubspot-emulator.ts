@@ -10,12 +10,12 @@ import { createServer } from 'node:http';
 import {
   createFaultQueue,
   createTraffic,
-  delay,
   type FaultOptions,
   listenLocally,
-  readBody,
+  receive,
   sendJson,
   type TrafficOptions,
+  type TransportFault,
 } from './emulator-kit.ts';
 
 type Kind = 'string' | 'enumeration' | 'datetime' | 'number' | 'bool';
@@ -261,11 +261,7 @@ export type Fault =
       readonly retryAfter?: number;
     }
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 | 504 }
-  | { readonly kind: 'reset' }
-  /** The answer comes this much later (past a webhook's deadline, say). */
-  | { readonly kind: 'slow'; readonly ms: number }
-  /** The request is carried out, then the connection drops: written, but the client can't know. */
-  | { readonly kind: 'lost_response' };
+  | TransportFault;
 
 export interface HubSpotEmulator {
   readonly url: string;
@@ -798,16 +794,14 @@ export async function startHubSpotEmulator(
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
+    const drop = () => {
+      record(0);
+      req.socket.destroy();
+    };
     try {
-      const raw = await readBody(req);
-      const withinLimit = traffic.arrive();
-      const fault = faults.take(url.pathname);
-      if (fault?.kind === 'reset') {
-        record(0);
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'slow') await delay(fault.ms);
+      const arrival = await receive(req, url.pathname, faults, traffic, drop);
+      if (!arrival) return;
+      const { raw, fault, withinLimit } = arrival;
       if (req.headers.authorization !== `Bearer ${token}`) {
         throw new ApiError(401, {
           status: 'error',
@@ -848,11 +842,7 @@ export async function startHubSpotEmulator(
           }
         }
         const result = handler(match.slice(1), body, url.searchParams);
-        if (fault?.kind === 'lost_response') {
-          record(0);
-          req.socket.destroy();
-          return;
-        }
+        if (fault?.kind === 'lost_response') return drop();
         record(result.status);
         sendJson(res, result.status, result.body);
         return;

@@ -13,12 +13,12 @@ import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import {
   createFaultQueue,
   createTraffic,
-  delay,
   type FaultOptions,
   listenLocally,
-  readBody,
+  receive,
   sendJson,
   type TrafficOptions,
+  type TransportFault,
 } from './emulator-kit.ts';
 
 type Kind = 'id' | 'string' | 'boolean' | 'datetime' | 'date' | 'picklist' | 'textarea';
@@ -108,11 +108,7 @@ export interface RecordedCall {
 export type SalesforceFault =
   | { readonly kind: 'request_limit' }
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
-  | { readonly kind: 'reset' }
-  /** The answer comes this much later (past a webhook's deadline, say). */
-  | { readonly kind: 'slow'; readonly ms: number }
-  /** The request is carried out, then the connection drops: written, but the client can't know. */
-  | { readonly kind: 'lost_response' }
+  | TransportFault
   /** A collection write meets a locked row: that record fails, and all-or-none rolls back all. */
   | { readonly kind: 'locked' };
 
@@ -613,16 +609,14 @@ export async function startSalesforceEmulator(
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const record = (status: number) => requests.push({ method, path: url.pathname, status });
+    const drop = () => {
+      record(0);
+      req.socket.destroy();
+    };
     try {
-      const raw = await readBody(req);
-      const withinLimit = traffic.arrive();
-      const fault = faults.take(url.pathname);
-      if (fault?.kind === 'reset') {
-        record(0);
-        req.socket.destroy();
-        return;
-      }
-      if (fault?.kind === 'slow') await delay(fault.ms);
+      const arrival = await receive(req, url.pathname, faults, traffic, drop);
+      if (!arrival) return;
+      const { raw, fault, withinLimit } = arrival;
       if (fault?.kind === 'request_limit' || !withinLimit)
         throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
       if (fault?.kind === 'status') {
@@ -638,11 +632,7 @@ export async function startSalesforceEmulator(
         return;
       }
       const result = await handle(method, url, raw, req);
-      if (fault?.kind === 'lost_response') {
-        record(0);
-        req.socket.destroy();
-        return;
-      }
+      if (fault?.kind === 'lost_response') return drop();
       record(result.status);
       sendJson(res, result.status, result.body);
     } catch (error) {
