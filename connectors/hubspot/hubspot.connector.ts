@@ -39,9 +39,8 @@ export interface HubSpotConnectorOptions {
 /** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
 const BATCH = 100;
 const ASSOCIATION_BATCH = 1000;
-/** Search returns at most 200 records a page and 10,000 per search. */
+/** Search returns at most 200 records a page. */
 const SEARCH_PAGE = 200;
-const SEARCH_RESULTS = 10_000;
 
 // The SDK types this as an enum it does not export from its root; the wire value is the string.
 const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum.HubspotDefined;
@@ -77,7 +76,7 @@ function rateLimitWait(failure: HubSpotFailure): number {
 }
 
 /** Maps what the SDK throws to a `CrmError` that says whether trying again can help. */
-export function hubspotError(operation: string, error: unknown): CrmError {
+function hubspotError(operation: string, error: unknown): CrmError {
   const failure = (error ?? {}) as HubSpotFailure;
   const status = typeof failure.code === 'number' ? failure.code : undefined;
   const bodyMessage = (failure.body as { message?: unknown } | undefined)?.message;
@@ -123,7 +122,10 @@ function resultsOf(outcome: BatchOutcome, missingIsFailure = false): readonly Hu
   const errors = (outcome.errors ?? []).filter(
     (e) => missingIsFailure || e.category !== 'OBJECT_NOT_FOUND',
   );
-  if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '));
+  if (errors.length > 0) {
+    const message = `HubSpot refused part of a batch: ${errors.map((e) => e.message).join('; ')}`;
+    throw new CrmError(message, { code: 'crm_rejected', retryable: false });
+  }
   return outcome.results;
 }
 
@@ -207,45 +209,45 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return found;
   }
 
+  /**
+   * The records of `type` associated with each contact, mapped (records `map` rejects are left
+   * out): one association read and one batch read per chunk, for all contacts at once.
+   */
+  async function linked<T>(
+    type: ObjectType,
+    contactIds: readonly string[],
+    properties: string[],
+    map: (record: HubSpotRecord) => T | undefined,
+  ): Promise<Map<string, T[]>> {
+    const links = await associations('contacts', type, contactIds);
+    const records = await readObjects(type, [...new Set([...links.values()].flat())], properties);
+    const byId = new Map(
+      records.flatMap((r) => {
+        const mapped = map(r);
+        return mapped === undefined ? [] : [[r.id, mapped] as const];
+      }),
+    );
+    return new Map(
+      contactIds.map((id) => [id, (links.get(id) ?? []).flatMap((to) => byId.get(to) ?? [])]),
+    );
+  }
+
   async function loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>> {
     const records = new Map<string, LeadRecord>();
     if (ids.length === 0) return records;
     const contacts = await readObjects('contacts', ids, CONTACT_PROPERTIES);
     const found = contacts.map((c) => c.id);
     if (found.length === 0) return records;
-    const [taskLinks, callLinks, emailLinks] = await Promise.all([
-      associations('contacts', 'tasks', found),
-      associations('contacts', 'calls', found),
-      associations('contacts', 'emails', found),
-    ]);
-    const all = (links: Map<string, string[]>) => [...new Set([...links.values()].flat())];
     const [tasks, calls, emails] = await Promise.all([
-      readObjects('tasks', all(taskLinks), TASK_PROPERTIES),
-      readObjects('calls', all(callLinks), CALL_PROPERTIES),
-      readObjects('emails', all(emailLinks), EMAIL_PROPERTIES),
-    ]);
-    const byId = <T>(items: HubSpotRecord[], map: (r: HubSpotRecord) => T | undefined) =>
-      new Map(
-        items.flatMap((r) => {
-          const mapped = map(r);
-          return mapped === undefined ? [] : [[r.id, mapped] as const];
-        }),
-      );
-    const cadenceTasks = byId(tasks, cadenceTaskFrom);
-    const activities = new Map([
-      ...byId(calls, activityFromCall),
-      ...byId(emails, activityFromEmail),
+      linked('tasks', found, TASK_PROPERTIES, cadenceTaskFrom),
+      linked('calls', found, CALL_PROPERTIES, activityFromCall),
+      linked('emails', found, EMAIL_PROPERTIES, activityFromEmail),
     ]);
     for (const contact of contacts) {
-      const pick = <T>(links: Map<string, string[]>, from: Map<string, T>) =>
-        (links.get(contact.id) ?? []).flatMap((id) => {
-          const item = from.get(id);
-          return item === undefined ? [] : [item];
-        });
       records.set(contact.id, {
         lead: leadFromContact(contact, rules),
-        tasks: pick(taskLinks, cadenceTasks),
-        activities: [...pick(callLinks, activities), ...pick(emailLinks, activities)],
+        tasks: tasks.get(contact.id) ?? [],
+        activities: [...(calls.get(contact.id) ?? []), ...(emails.get(contact.id) ?? [])],
       });
     }
     return records;
@@ -315,67 +317,49 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return [...new Set(links.flatMap((byRecord) => [...byRecord.values()].flat()))];
   }
 
-  async function loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>> {
-    const links = await associations('contacts', 'tasks', leadIds);
-    const records = await readObjects(
-      'tasks',
-      [...new Set([...links.values()].flat())],
-      TASK_PROPERTIES,
-    );
-    const tasks = new Map(
-      records.flatMap((r) => {
-        const task = cadenceTaskFrom(r);
-        return task ? [[r.id, task] as const] : [];
-      }),
-    );
-    return new Map(
-      leadIds.map((id) => [id, (links.get(id) ?? []).flatMap((taskId) => tasks.get(taskId) ?? [])]),
-    );
+  function loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>> {
+    return linked('tasks', leadIds, TASK_PROPERTIES, cadenceTaskFrom);
   }
 
   /**
-   * Ids of the records of `type` changed at or after `since`, oldest first. HubSpot's search
-   * stops at 10,000 results, so a longer run starts a new search where the last one ended.
+   * Ids of the records of `type` changed at or after `since`. Pages by id (`hs_object_id`
+   * above the last one seen, ascending), not by offset: a record changed while the sweep runs
+   * cannot shift others past the cursor, and HubSpot's 10,000-result cap per search never
+   * applies, since each page is a search of its own.
    */
   async function* changedSince(type: 'contacts' | ObjectType, since: number) {
     const api =
       type === 'contacts' ? client.crm.contacts.searchApi : client.crm.objects[type].searchApi;
-    const property = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
-    let from = since;
+    const modified = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
+    let lastId = '0';
     for (;;) {
-      let after: string | undefined;
-      let last = from;
-      let seen = 0;
-      do {
-        const request = {
-          filterGroups: [
-            { filters: [{ propertyName: property, operator: 'GTE', value: String(from) }] },
-          ],
-          // The SDK types sorts as strings; HubSpot documents the object form.
-          sorts: [{ propertyName: property, direction: 'ASCENDING' }] as never,
-          properties: [property],
-          limit: SEARCH_PAGE,
-          ...(after === undefined ? {} : { after }),
-        };
-        const page = await call(`search of ${type}`, () => api.doSearch(request as never));
-        if (page.results.length > 0) yield page.results.map((r) => r.id);
-        for (const r of page.results)
-          last = Math.max(last, Date.parse(String(r.properties[property])) || last);
-        seen += page.results.length;
-        after = page.paging?.next?.after;
-      } while (after !== undefined && seen + SEARCH_PAGE <= SEARCH_RESULTS);
-      // Records sharing the last timestamp come again in the next search: repeats are harmless.
-      if (after === undefined || last <= from) return;
-      from = last;
+      const request = {
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: modified, operator: 'GTE', value: String(since) },
+              { propertyName: 'hs_object_id', operator: 'GT', value: lastId },
+            ],
+          },
+        ],
+        // The SDK types sorts as strings; HubSpot documents the object form.
+        sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+        properties: ['hs_object_id'],
+        limit: SEARCH_PAGE,
+      };
+      const page = await call(`search of ${type}`, () => api.doSearch(request as never));
+      const ids = page.results.map((r) => r.id);
+      if (ids.length > 0) yield ids;
+      if (ids.length < SEARCH_PAGE) return;
+      lastId = ids.at(-1) ?? lastId;
     }
   }
 
   async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
     const from = Date.parse(since);
     yield* changedSince('contacts', from);
-    for (const type of ['tasks', 'calls', 'emails'] as const) {
-      const kind = type === 'tasks' ? 'task' : type === 'calls' ? 'call' : 'email';
-      for await (const ids of changedSince(type, from)) {
+    for (const kind of ['task', 'call', 'email'] as const) {
+      for await (const ids of changedSince(OBJECT_OF[kind], from)) {
         const leads = await leadsOfActivities(ids.map((id) => ({ kind, id })));
         if (leads.length > 0) yield leads;
       }

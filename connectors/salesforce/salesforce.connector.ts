@@ -22,7 +22,7 @@ import {
   TASK_FIELDS,
   taskRecord,
 } from './salesforce.mapping.ts';
-import { to18 } from './salesforce-id.ts';
+import { isLeadId, to18 } from './salesforce-id.ts';
 
 export interface SalesforceConnectorOptions {
   readonly auth: SalesforceAuth;
@@ -42,6 +42,11 @@ const IN_LIST = 200;
 const MAX_REFRESHES_PER_MINUTE = 3;
 const RECORD_LOCKED = 'UNABLE_TO_LOCK_ROW';
 
+/** The distinct leads among the tasks' `WhoId`s (a task may also be on a contact). */
+const leadsOf = (tasks: readonly { WhoId?: string | null }[]) => [
+  ...new Set(tasks.flatMap((t) => (t.WhoId && isLeadId(t.WhoId) ? [t.WhoId] : []))),
+];
+
 const soqlList = (ids: readonly string[]) => ids.map((id) => `'${id}'`).join(',');
 
 interface SalesforceFailure {
@@ -50,7 +55,7 @@ interface SalesforceFailure {
 }
 
 /** Maps what jsforce throws (`errorCode` from Salesforce's error body) to a `CrmError`. */
-export function salesforceError(operation: string, error: unknown): CrmError {
+function salesforceError(operation: string, error: unknown): CrmError {
   const failure = (error ?? {}) as SalesforceFailure;
   const code = typeof failure.errorCode === 'string' ? failure.errorCode : undefined;
   const detail = typeof failure.message === 'string' ? failure.message : String(error);
@@ -182,13 +187,6 @@ export function createSalesforceConnector(
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
     withRetries(fn, (error) => salesforceError(operation, error), { idempotent });
 
-  async function query<T>(soql: string): Promise<T[]> {
-    return call('query', async () => {
-      const result = await conn.query(soql, { autoFetch: true, maxFetch: 50_000 });
-      return result.records as unknown as T[];
-    });
-  }
-
   /** `SELECT fields FROM object WHERE field IN (ids)`, in chunks that keep the URL short. */
   async function queryIn<T>(
     fields: readonly string[],
@@ -231,8 +229,7 @@ export function createSalesforceConnector(
     );
   }
 
-  /** One SOQL query, a page (up to 2,000 records) at a time. */
-  /** One SOQL query, a page (up to 2,000 records) at a time. */
+  /** One SOQL query, a page (up to 2,000 records) at a time; a failed page is retried alone. */
   async function* pages<T>(soql: string): AsyncIterable<T[]> {
     type Page = { records: T[]; done: boolean; nextRecordsUrl?: string };
     let result: Page = await call('query', async () => (await conn.query(soql)) as unknown as Page);
@@ -244,22 +241,28 @@ export function createSalesforceConnector(
     }
   }
 
+  async function query<T>(soql: string): Promise<T[]> {
+    const records: T[] = [];
+    for await (const page of pages<T>(soql)) records.push(...page);
+    return records;
+  }
+
   async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
     // SOQL datetime literals take whole seconds; rounding down only widens the window.
     const from = new Date(Math.floor(Date.parse(since) / 1000) * 1000)
       .toISOString()
       .replace('.000Z', 'Z');
     for await (const leads of pages<{ Id: string }>(
-      `SELECT Id FROM Lead WHERE LastModifiedDate >= ${from} ORDER BY LastModifiedDate`,
+      `SELECT Id FROM Lead WHERE LastModifiedDate >= ${from}`,
     )) {
       yield leads.map((l) => l.Id);
     }
     // A completed task or a logged call does not change the lead's LastModifiedDate.
     for await (const tasks of pages<{ WhoId: string | null }>(
-      `SELECT WhoId FROM Task WHERE LastModifiedDate >= ${from} ORDER BY LastModifiedDate`,
+      `SELECT WhoId FROM Task WHERE LastModifiedDate >= ${from}`,
     )) {
-      const ids = tasks.flatMap((t) => (t.WhoId?.startsWith('00Q') ? [t.WhoId] : []));
-      if (ids.length > 0) yield [...new Set(ids)];
+      const ids = leadsOf(tasks);
+      if (ids.length > 0) yield ids;
     }
   }
 
@@ -267,8 +270,11 @@ export function createSalesforceConnector(
     const records = new Map<string, LeadRecord>();
     const wanted = [...new Set(ids.map(to18))];
     if (wanted.length === 0) return records;
-    const leads = await queryIn<SalesforceLead>(LEAD_FIELDS, 'Lead', 'Id', wanted);
-    const tasksByLead = await tasksOf(leads.map((l) => l.Id));
+    // Both queries at once: tasks of an id that is not a lead are simply never picked.
+    const [leads, tasksByLead] = await Promise.all([
+      queryIn<SalesforceLead>(LEAD_FIELDS, 'Lead', 'Id', wanted),
+      tasksOf(wanted),
+    ]);
     for (const lead of leads) {
       const own = tasksByLead.get(lead.Id) ?? [];
       records.set(lead.Id, {
@@ -352,7 +358,7 @@ export function createSalesforceConnector(
     const ids = [...new Set(refs.filter((r) => r.kind !== 'email').map((r) => to18(r.id)))];
     if (ids.length === 0) return [];
     const tasks = await queryIn<SalesforceTask>(['Id', 'WhoId'], 'Task', 'Id', ids);
-    return [...new Set(tasks.flatMap((t) => (t.WhoId?.startsWith('00Q') ? [t.WhoId] : [])))];
+    return leadsOf(tasks);
   }
 
   const isReady = cachedReadiness(() => conn.query('SELECT Id FROM Organization LIMIT 1'));

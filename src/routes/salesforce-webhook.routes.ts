@@ -2,7 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
-import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
+import {
+  isLeadId,
+  SALESFORCE_ID,
+  sameRecord,
+  to18,
+} from '../../connectors/salesforce/salesforce-id.ts';
 import { hasBearer } from '../http/bearer.ts';
 import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
 import { HttpError, parseInput, requestErrorCode, setRetryAfter } from '../http/errors.ts';
@@ -119,7 +124,7 @@ export async function salesforceWebhookRoutes(
         const id = n.fields.Id ?? '';
         const whoId = n.fields.WhoId ?? '';
         if (n.objectType === 'Lead' && SALESFORCE_ID.test(id)) leadIds.push(id);
-        else if (n.objectType === 'Task' && SALESFORCE_ID.test(whoId) && whoId.startsWith('00Q'))
+        else if (n.objectType === 'Task' && SALESFORCE_ID.test(whoId) && isLeadId(whoId))
           leadIds.push(whoId);
         else if (n.objectType === 'Task' && SALESFORCE_ID.test(id) && whoId === '')
           taskIds.push(id);
