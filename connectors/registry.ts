@@ -13,7 +13,7 @@ export interface ConnectorChoice {
   readonly gate: RequestGate;
 }
 
-export type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
+type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; message: string };
 
 /**
  * The one place that maps `CRM` to a connector; a new CRM is one more case here. CRM SDKs are

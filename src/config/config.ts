@@ -58,19 +58,19 @@ export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_
  * Salesforce counts a daily allocation, not a window: 100 per 10 s leaves room for the org's
  * other integrations. The sandbox makes no API calls.
  */
-export const DEFAULT_CRM_RATE_LIMIT: Record<CrmName, number> = {
+const DEFAULT_CRM_RATE_LIMIT: Record<CrmName, number> = {
   sandbox: 0,
   hubspot: 100,
   salesforce: 100,
 };
 /** Requests in flight at once; Salesforce allows 25 long-running ones per org. */
-export const DEFAULT_CRM_MAX_CONCURRENCY: Record<CrmName, number> = {
+const DEFAULT_CRM_MAX_CONCURRENCY: Record<CrmName, number> = {
   sandbox: 0,
   hubspot: 10,
   salesforce: 10,
 };
 /** HubSpot stops waiting for a webhook answer after 5 s; 1 s of margin covers the network. */
-export const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
+const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
 
 export interface Config {
   /** @default 3000 */

@@ -60,31 +60,70 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
   FST_ERR_VALIDATION: 'validation_failed',
+  FST_ERR_BAD_URL: 'bad_url',
 };
 
-/** Tells a webhook sender when to deliver again after a retryable failure. */
-export function setRetryAfter(reply: FastifyReply, error: CrmError | HttpError): void {
+/** What to answer for a failure, whatever the wire format (JSON here, SOAP for Salesforce). */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly issues?: readonly ErrorIssue[] | undefined;
+  /** Set when the sender should deliver again (429, 503). */
+  readonly retryAfterSeconds?: number | undefined;
+}
+
+/**
+ * Maps any failure to its answer and logs it once: expected refusals at info, CRM failures and
+ * bugs at error. A CRM rate limit is passed on as `rateLimitStatus` (429 by default; SOAP
+ * senders get 503), other retryable CRM failures as 503: both make the sender try again.
+ */
+export function answerFor(
+  error: unknown,
+  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  { rateLimitStatus = 429 } = {},
+): ErrorAnswer {
   if (error instanceof HttpError) {
-    if (error.retryAfterSeconds !== undefined) {
-      reply.header('retry-after', String(error.retryAfterSeconds));
-    }
-  } else if (error.retryable) reply.header('retry-after', String(error.retryAfterSeconds ?? 10));
+    log.info({ code: error.code, issues: error.issues }, error.message);
+    const { statusCode: status, code, message, issues, retryAfterSeconds } = error;
+    return { status, code, message, issues, retryAfterSeconds };
+  }
+  if (error instanceof CrmError) {
+    log.error({ code: error.code, err: error }, 'CRM call failed');
+    const status =
+      error.code === 'crm_rate_limited' ? rateLimitStatus : error.retryable ? 503 : 502;
+    return {
+      status,
+      code: error.code,
+      message: `The CRM call failed: ${error.message}`,
+      retryAfterSeconds: error.retryable ? (error.retryAfterSeconds ?? 10) : undefined,
+    };
+  }
+  const { statusCode = 500, code = '', message = '' } = error as Partial<FastifyError>;
+  if (statusCode >= 400 && statusCode < 500) {
+    // Fastify refused the request before the route ran (size, media type, encoding, URL).
+    const ours = FASTIFY_CODES[code] ?? 'bad_request';
+    log.info({ code: ours, reason: message }, 'bad request');
+    return { status: statusCode, code: ours, message };
+  }
+  log.error({ err: error }, 'unexpected error');
+  return { status: 500, code: 'internal_error', message: 'Internal error; see the service logs' };
 }
 
 function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
 
-/** Our stable code for a request Fastify refused before any route ran. */
-export function requestErrorCode(error: { code?: string }): string {
-  return FASTIFY_CODES[error.code ?? ''] ?? 'bad_request';
+function sendAnswer(reply: FastifyReply, answer: ErrorAnswer) {
+  if (answer.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(answer.retryAfterSeconds));
+  }
+  return reply.code(answer.status).send(body(answer.code, answer.message, answer.issues));
 }
 
 /** Fastify's own refusals of a URL it cannot route (`%` alone, say), in our error shape. */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const code = error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request';
-  request.log.info({ code, reason: error.message }, 'bad request');
-  return reply.code(400).send(body(code, error.message));
+  return sendAnswer(reply, answerFor(error, request.log));
 }
 
 /**
@@ -111,28 +150,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
     request.log.info({ method: request.method, url: request.url }, 'no such route');
     return reply.code(404).send(body('not_found', `No route ${request.method} ${request.url}`));
   });
-
-  app.setErrorHandler((error: FastifyError | HttpError | CrmError, request, reply) => {
-    if (error instanceof HttpError) {
-      request.log.info({ code: error.code, issues: error.issues }, error.message);
-      setRetryAfter(reply, error);
-      return reply.code(error.statusCode).send(body(error.code, error.message, error.issues));
-    }
-    if (error instanceof CrmError) {
-      request.log.error({ code: error.code, err: error }, 'CRM call failed');
-      // A rate limit is passed on as 429, other retryable failures as 503: both make the CRM's
-      // webhook delivery try again later.
-      const status = error.code === 'crm_rate_limited' ? 429 : error.retryable ? 503 : 502;
-      setRetryAfter(reply, error);
-      return reply.code(status).send(body(error.code, `The CRM call failed: ${error.message}`));
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      const code = requestErrorCode(error);
-      request.log.info({ code, reason: error.message }, 'bad request');
-      return reply.code(status).send(body(code, error.message));
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send(body('internal_error', 'Internal error; see the service logs'));
-  });
+  app.setErrorHandler((error, request, reply) => sendAnswer(reply, answerFor(error, request.log)));
 }

@@ -5,6 +5,7 @@ import {
   CrmError,
   type LeadRecord,
 } from '../../connectors/crm-connector.port.ts';
+import { currentBudget, deadlineError } from '../../connectors/request-gate.ts';
 import { plan } from '../engine/plan.ts';
 import { twinClosures } from '../engine/twins.ts';
 import type { Cadence, CadenceState, Decision, LeadSnapshot, Schedule } from '../engine/types.ts';
@@ -12,7 +13,7 @@ import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts'
 import { createKeyedLock } from './keyed-lock.ts';
 
 /** The logger calls the pipeline makes; pino and Fastify's request loggers both fit. */
-export type PipelineLog = Pick<BaseLogger, 'info' | 'warn'>;
+export type PipelineLog = Pick<BaseLogger, 'debug' | 'info' | 'warn'>;
 
 export interface PipelineDeps {
   readonly connector: CrmConnector;
@@ -100,6 +101,9 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   ): Promise<LeadOutcome[]> {
     const ids = [...new Set(leadIds)];
     return withLeads(ids, async () => {
+      // A delivery answered 503 while it waited for the lock has nothing left to do.
+      const signal = currentBudget()?.signal;
+      if (signal?.aborted) throw deadlineError();
       for (let round = 1; ; round++) {
         try {
           return await isolatingRefusals(ids, log, options);
@@ -111,7 +115,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
             error.code !== 'deadline_exceeded';
           if (!retry || round >= ROUNDS) throw error;
           log.warn({ err: error, round }, 'CRM write failed; reading the leads again');
-          await sleep(100 + Math.random() * 200);
+          await sleep(100 + Math.random() * 200, undefined, { signal });
         }
       }
     });
@@ -171,7 +175,9 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         decision.create.length + decision.close.length + decision.reassign.length > 0;
       if (decision && changed) decisions.push(decision);
       if (decision) {
-        log.info({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+        // A sweep re-decides many leads that need nothing: those lines are for debugging.
+        const level = changed || dryRun ? 'info' : 'debug';
+        log[level]({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
       }
       outcomes.push({
         leadId,

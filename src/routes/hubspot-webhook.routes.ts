@@ -1,21 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
-import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import { type FollowUpPipeline, firstRefusal, totalsOf } from '../pipeline/follow-up.pipeline.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
+import { type DeliveryOptions, handleDelivery } from './delivery.ts';
 
-export interface HubSpotWebhookOptions {
+export interface HubSpotWebhookOptions extends DeliveryOptions {
   readonly clientSecret: string;
   /** The service's base URL as HubSpot calls it; signatures cover the full URI. */
   readonly publicUrl: string;
-  readonly connector: CrmConnector;
-  readonly pipeline: FollowUpPipeline;
   readonly now: () => number;
-  readonly deadline: DeadlineOptions;
 }
 
 const id = z.union([
@@ -49,7 +44,7 @@ const eventSchema = z
 const deliverySchema = z.array(eventSchema).max(1000);
 
 export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
-  const { clientSecret, publicUrl, connector, pipeline, now, deadline } = options;
+  const { clientSecret, publicUrl, now } = options;
   // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
   keepBodiesRaw(app);
 
@@ -75,15 +70,10 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     }
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events);
-    const outcomes = await withinDeadline(request, deadline, async () => {
-      const related = plan.activities;
-      const fromActivities = related.length > 0 ? await connector.leadsOfActivities(related) : [];
-      const leadIds = [...new Set([...plan.leadIds, ...fromActivities])];
-      return leadIds.length > 0 ? await pipeline.reconcile(leadIds, request.log) : [];
-    });
+    const { totals, refused } = await handleDelivery(request, options, plan);
     const summary = {
       events: events.length,
-      ...totalsOf(outcomes),
+      ...totals,
       ignored: plan.ignored.length,
       signature: signed.version,
       attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
@@ -93,7 +83,6 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
       'HubSpot delivery handled',
     );
     // Everything else is written; the refusal goes back so HubSpot shows the failure.
-    const refused = firstRefusal(outcomes);
     if (refused) throw refused;
     return summary;
   });

@@ -1,27 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
-import { CrmError } from '../../connectors/crm-connector.port.ts';
-import {
-  isLeadId,
-  SALESFORCE_ID,
-  sameRecord,
-  to18,
-} from '../../connectors/salesforce/salesforce-id.ts';
+import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import { hasBearer } from '../http/bearer.ts';
-import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
-import { HttpError, parseInput, requestErrorCode, setRetryAfter } from '../http/errors.ts';
+import { answerFor, HttpError, parseInput } from '../http/errors.ts';
 import { decodeUtf8, keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import { type FollowUpPipeline, firstRefusal, totalsOf } from '../pipeline/follow-up.pipeline.ts';
-import { OUTBOUND_ACK, parseOutboundMessage, soapFault } from '../webhooks/salesforce-outbound.ts';
+import {
+  OUTBOUND_ACK,
+  parseOutboundMessage,
+  planOutbound,
+  soapFault,
+} from '../webhooks/salesforce-outbound.ts';
+import { type DeliveryOptions, handleDelivery } from './delivery.ts';
 
-export interface SalesforceWebhookOptions {
+export interface SalesforceWebhookOptions extends DeliveryOptions {
   readonly orgId: string;
   /** Bearer token of Flow / Apex callouts; unset refuses them. */
   readonly webhookToken?: string | undefined;
-  readonly connector: CrmConnector;
-  readonly pipeline: FollowUpPipeline;
-  readonly deadline: DeadlineOptions;
 }
 
 const recordId = z.string().regex(SALESFORCE_ID, 'must be a 15- or 18-character Salesforce id');
@@ -42,58 +36,25 @@ export async function salesforceWebhookRoutes(
   app: FastifyInstance,
   options: SalesforceWebhookOptions,
 ) {
-  const { orgId, webhookToken, connector, pipeline, deadline } = options;
+  const { orgId, webhookToken } = options;
   keepBodiesRaw(app);
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
+  // A CRM rate limit is a 503 here too: Salesforce retries on any failure, Retry-After is a hint.
   app.setErrorHandler((error, request, reply) => {
     if (!isXml(request)) throw error;
-    if (error instanceof HttpError) {
-      request.log.info({ code: error.code }, error.message);
-      setRetryAfter(reply, error);
-      // 429 and 503 are ours, not the message's fault: Salesforce delivers it again.
-      const side = error.retryAfterSeconds === undefined ? 'Client' : 'Server';
-      return soapReply(reply, error.statusCode, soapFault(side, error.code, error.message));
+    const answer = answerFor(error, request.log, { rateLimitStatus: 503 });
+    if (answer.retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(answer.retryAfterSeconds));
     }
-    if (error instanceof CrmError) {
-      request.log.error({ code: error.code, err: error }, 'CRM call failed');
-      // Any failure makes Salesforce deliver the message again later; 503 says "try again".
-      setRetryAfter(reply, error);
-      const status = error.retryable ? 503 : 502;
-      return soapReply(reply, status, soapFault('Server', error.code, error.message));
-    }
-    const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      // Fastify refused the request before the route ran (size, media type, encoding).
-      const code = requestErrorCode(error as { code?: string });
-      request.log.info({ code, reason: (error as Error).message }, 'bad request');
-      return soapReply(reply, status, soapFault('Client', code, (error as Error).message));
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return soapReply(
-      reply,
-      500,
-      soapFault('Server', 'internal_error', 'Internal error; see the service logs'),
-    );
+    // Ours to fix, not the message's: Salesforce delivers it again.
+    const side =
+      answer.status >= 500 || answer.retryAfterSeconds !== undefined ? 'Server' : 'Client';
+    return soapReply(reply, answer.status, soapFault(side, answer.code, answer.message));
   });
 
   function soapReply(reply: FastifyReply, status: number, xml: string) {
     return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(xml);
-  }
-
-  /** Re-decides the leads named and those of the tasks named; throws a refusal after writing. */
-  async function reconcile(leadIds: string[], taskIds: string[], request: FastifyRequest) {
-    const outcomes = await withinDeadline(request, deadline, async () => {
-      const fromTasks =
-        taskIds.length > 0
-          ? await connector.leadsOfActivities(taskIds.map((id) => ({ kind: 'task' as const, id })))
-          : [];
-      const ids = [...new Set([...leadIds, ...fromTasks].map(to18))];
-      return ids.length > 0 ? await pipeline.reconcile(ids, request.log) : [];
-    });
-    const refused = firstRefusal(outcomes);
-    if (refused) throw refused;
-    return totalsOf(outcomes);
   }
 
   app.post('/webhooks/salesforce', async (request, reply) => {
@@ -117,29 +78,18 @@ export async function salesforceWebhookRoutes(
           'This service does not serve that Salesforce org',
         );
       }
-      const leadIds: string[] = [];
-      const taskIds: string[] = [];
-      const ignored: string[] = [];
-      for (const n of message.notifications) {
-        const id = n.fields.Id ?? '';
-        const whoId = n.fields.WhoId ?? '';
-        if (n.objectType === 'Lead' && SALESFORCE_ID.test(id)) leadIds.push(id);
-        else if (n.objectType === 'Task' && SALESFORCE_ID.test(whoId) && isLeadId(whoId))
-          leadIds.push(whoId);
-        else if (n.objectType === 'Task' && SALESFORCE_ID.test(id) && whoId === '')
-          taskIds.push(id);
-        else ignored.push(`${n.objectType}:${id}`);
-      }
-      const totals = await reconcile(leadIds, taskIds, request);
+      const plan = planOutbound(message);
+      const { totals, refused } = await handleDelivery(request, options, plan, to18);
       request.log.info(
         {
           notifications: message.notifications.length,
           actionId: message.actionId,
           ...totals,
-          ignored,
+          ignored: plan.ignored,
         },
         'Salesforce outbound message handled',
       );
+      if (refused) throw refused;
       return soapReply(reply, 200, OUTBOUND_ACK);
     }
     if (!/\bapplication\/json\b/i.test(request.headers['content-type'] ?? '')) {
@@ -161,8 +111,15 @@ export async function salesforceWebhookRoutes(
       );
     }
     const body = parseInput(calloutSchema, parseJsonBody(raw), 'Salesforce callout');
-    const totals = await reconcile(body.leadIds, body.taskIds, request);
+    const activities = body.taskIds.map((id) => ({ kind: 'task' as const, id }));
+    const { totals, refused } = await handleDelivery(
+      request,
+      options,
+      { leadIds: body.leadIds, activities },
+      to18,
+    );
     request.log.info({ ...totals }, 'Salesforce callout handled');
+    if (refused) throw refused;
     return totals;
   });
 }

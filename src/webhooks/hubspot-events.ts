@@ -1,4 +1,5 @@
 import type { ActivityRef } from '../../connectors/crm-connector.port.ts';
+import type { LeadsToDecide } from './delivery-plan.ts';
 
 /** One event of a HubSpot webhook delivery, after validation. */
 export interface HubSpotEvent {
@@ -17,11 +18,7 @@ export interface IgnoredEvent {
   readonly reason: string;
 }
 
-export interface DeliveryPlan {
-  /** Contacts to re-decide. */
-  readonly leadIds: readonly string[];
-  /** Tasks, calls and emails whose contacts must be re-decided. */
-  readonly activities: readonly ActivityRef[];
+export interface DeliveryPlan extends LeadsToDecide {
   readonly ignored: readonly IgnoredEvent[];
 }
 

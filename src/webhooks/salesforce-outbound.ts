@@ -4,7 +4,36 @@
  * parsing (SOAP forbids them, and they carry external entities and entity-expansion bombs), the
  * nesting depth is capped, and the body size is capped by the route.
  */
+
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isLeadId, SALESFORCE_ID } from '../../connectors/salesforce/salesforce-id.ts';
+import type { LeadsToDecide } from './delivery-plan.ts';
+
+/** What an outbound message asks for: leads to re-decide, tasks to resolve, and the rest. */
+export interface OutboundPlan extends LeadsToDecide {
+  readonly leadIds: string[];
+  readonly activities: { readonly kind: 'task'; readonly id: string }[];
+  readonly ignored: string[];
+}
+
+/**
+ * Lead notifications name their lead; Task notifications name it in `WhoId` (a task without
+ * one is looked up). Anything else (a contact's task, another object) is ignored.
+ */
+export function planOutbound(message: OutboundMessage): OutboundPlan {
+  const plan: OutboundPlan = { leadIds: [], activities: [], ignored: [] };
+  for (const n of message.notifications) {
+    const id = n.fields.Id ?? '';
+    const whoId = n.fields.WhoId ?? '';
+    if (n.objectType === 'Lead' && SALESFORCE_ID.test(id)) plan.leadIds.push(id);
+    else if (n.objectType === 'Task' && SALESFORCE_ID.test(whoId) && isLeadId(whoId))
+      plan.leadIds.push(whoId);
+    else if (n.objectType === 'Task' && SALESFORCE_ID.test(id) && whoId === '')
+      plan.activities.push({ kind: 'task', id });
+    else plan.ignored.push(`${n.objectType}:${id}`);
+  }
+  return plan;
+}
 
 export const OUTBOUND_NS = 'http://soap.sforce.com/2005/09/outbound';
 const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
