@@ -2,6 +2,7 @@ import type { Config } from '../src/config/config.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
 import { createRequestGate, type RequestGate } from './request-gate.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
+import type { CrmTelemetry } from './telemetry.ts';
 
 export interface ConnectorChoice {
   readonly connector: CrmConnector;
@@ -19,10 +20,15 @@ type ConnectorResult = { ok: true; value: ConnectorChoice } | { ok: false; messa
  * The one place that maps `CRM` to a connector; a new CRM is one more case here. CRM SDKs are
  * loaded only when chosen (jsforce alone takes about 100 ms to import).
  */
-export async function createConnector(config: Config, now: () => number): Promise<ConnectorResult> {
+export async function createConnector(
+  config: Config,
+  now: () => number,
+  telemetry?: CrmTelemetry,
+): Promise<ConnectorResult> {
   const gate = createRequestGate({
     limit: config.crmRateLimit,
     maxConcurrency: config.crmMaxConcurrency,
+    ...(telemetry ? { onRequest: telemetry.request } : {}),
   });
   switch (config.crm) {
     case 'sandbox': {
@@ -33,7 +39,7 @@ export async function createConnector(config: Config, now: () => number): Promis
       if (!config.hubspot)
         return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
       const { createHubSpotConnector } = await import('./hubspot/hubspot.connector.ts');
-      const connector = createHubSpotConnector({ ...config.hubspot, gate });
+      const connector = createHubSpotConnector({ ...config.hubspot, gate, telemetry });
       return { ok: true, value: { connector, gate } };
     }
     case 'salesforce': {
@@ -45,6 +51,7 @@ export async function createConnector(config: Config, now: () => number): Promis
         ...config.salesforce,
         teamZone: config.timezone,
         gate,
+        telemetry,
       });
       return { ok: true, value: { connector, gate, start: () => connector.connect() } };
     }

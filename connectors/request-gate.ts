@@ -50,6 +50,8 @@ export interface RequestGateOptions {
   readonly maxConcurrency: number;
   /** @default performance.now */
   readonly clock?: () => number;
+  /** Told, for each request, how long it waited for its turn and how long it then took. */
+  readonly onRequest?: (waitedMs: number, tookMs: number) => void;
 }
 
 export interface RequestGate {
@@ -64,6 +66,8 @@ export interface RequestGate {
   admit(budget: WorkBudget): () => void;
   /** Counters since start: requests started, and requests that had to queue. */
   readonly stats: { readonly started: number; readonly queued: number };
+  /** Requests waiting for their turn now. */
+  waiting(): number;
 }
 
 interface Waiter {
@@ -149,15 +153,18 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     const budget = currentBudget();
     if (budget?.signal?.aborted) throw deadlineError();
     if (budget && budget.reserved > 0) budget.reserved--;
+    const asked = clock();
     await turn(budget);
     stats.started++;
     const began = clock();
     try {
       return await request();
     } finally {
-      latencyMs = latencyMs * 0.8 + (clock() - began) * 0.2;
+      const took = clock() - began;
+      latencyMs = latencyMs * 0.8 + took * 0.2;
       inFlight--;
       pump();
+      options.onRequest?.(began - asked, took);
     }
   }
 
@@ -179,5 +186,11 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     };
   }
 
-  return { run, expectedWaitMs, admit, stats };
+  return {
+    run,
+    expectedWaitMs,
+    admit,
+    stats,
+    waiting: () => urgent.length + background.length,
+  };
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { CrmError } from './crm-connector.port.ts';
 import { currentBudget, deadlineError, type RequestGate, timeLeftMs } from './request-gate.ts';
+import type { CrmTelemetry } from './telemetry.ts';
 
 /**
  * A short budget: a webhook sender waits seconds, and redelivers anything not acknowledged.
@@ -16,21 +17,28 @@ const POLICY = { retries: 2, minTimeoutMs: 200, maxWaitMs: 2000 };
  * `CrmError`.
  */
 export async function withRetries<T>(
+  operation: string,
   call: () => Promise<T>,
   toCrmError: (error: unknown) => CrmError,
   options: {
     readonly idempotent: boolean;
     /** Each attempt waits its turn here (client-side rate limit and concurrency cap). */
     readonly gate?: RequestGate | undefined;
+    readonly telemetry?: CrmTelemetry | undefined;
   },
 ): Promise<T> {
-  const { gate, idempotent } = options;
+  const { gate, idempotent, telemetry } = options;
   const signal = currentBudget()?.signal;
   const attempt = async () => {
     try {
-      return await (gate ? gate.run(call) : call());
+      const result = await (gate ? gate.run(call) : call());
+      telemetry?.attempt(operation, 'ok');
+      return result;
     } catch (error) {
-      throw error instanceof CrmError ? error : toCrmError(error);
+      const failure = error instanceof CrmError ? error : toCrmError(error);
+      // A deadline that passed in the queue made no request to count.
+      if (failure.code !== 'deadline_exceeded') telemetry?.attempt(operation, failure.code);
+      throw failure;
     }
   };
   try {
@@ -52,6 +60,7 @@ export async function withRetries<T>(
         const wait = (error.retryAfterSeconds ?? 0) * 1000;
         if (wait > POLICY.maxWaitMs || Math.max(retryDelay, wait) >= timeLeftMs()) return false;
         if (wait > retryDelay) await sleep(wait - retryDelay, undefined, { signal });
+        telemetry?.retry(operation, error.code);
         return true;
       },
     });

@@ -6,10 +6,13 @@ import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import type { Config } from './config/config.ts';
 import { scheduleFrom } from './config/schedule.ts';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.ts';
+import { RequestLog } from './http/request-log.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
 import { reconcileRoutes } from './routes/reconcile.routes.ts';
 import { salesforceWebhookRoutes } from './routes/salesforce-webhook.routes.ts';
 import { sandboxRoutes } from './routes/sandbox.routes.ts';
@@ -22,6 +25,11 @@ export interface AppDeps {
   readonly logger: FastifyBaseLogger;
   /** The CRM's client-side rate limit, for shedding load before it queues without bound. */
   readonly gate?: RequestGate | undefined;
+  /**
+   * The instance's metrics; the connector reports to the same ones (see `createConnector`).
+   * Without them the app makes its own, without the connector's or the process's.
+   */
+  readonly metrics?: Metrics | undefined;
   /** Epoch milliseconds; tests pass a fixed clock. */
   readonly now?: () => number;
 }
@@ -32,18 +40,24 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Builds the service from explicit dependencies; never listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, connector, sandbox, logger, gate } = deps;
+  const metrics =
+    deps.metrics ??
+    createMetrics({ crm: connector.name, cadence: config.cadence.id, dryRun: config.dryRun });
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // One line per request, with what the route did.
+    logController: new RequestLog(metrics),
     frameworkErrors,
     clientErrorHandler: clientErrors(logger),
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (gate) metrics.watchGate(connector.name, gate);
   registerErrorHandling(app);
   // Every endpoint takes JSON; a text body gets 415 instead of a confusing validation error.
   app.removeContentTypeParser('text/plain');
@@ -56,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schedule,
     now,
     dryRun: config.dryRun,
+    metrics,
   });
 
   const deadline = {
@@ -65,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   await app.register(healthRoutes, { connector });
+  await app.register(metricsRoutes, { registry: metrics.registry, token: config.metricsToken });
   await app.register(cadenceRoutes, { cadence: config.cadence, schedule });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
   await app.register(reconcileRoutes, {
@@ -72,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connector,
     pipeline,
     now,
+    metrics,
   });
   if (config.hubspot && config.publicUrl) {
     await app.register(hubspotWebhookRoutes, {

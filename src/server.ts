@@ -3,6 +3,7 @@ import { createConnector } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/config.ts';
 import { createLogger } from './http/logger.ts';
+import { createMetrics } from './observability/metrics.ts';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -10,9 +11,15 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, { connector: config.crm });
+const metrics = createMetrics({
+  crm: config.crm,
+  cadence: config.cadence.id,
+  dryRun: config.dryRun,
+  processMetrics: true,
+});
 
-const chosen = await createConnector(config, Date.now);
+const chosen = await createConnector(config, Date.now, metrics.crm(config.crm));
 if (!chosen.ok) {
   logger.fatal(chosen.message);
   process.stderr.write(`Invalid configuration:\n  - CRM: ${chosen.message}\n`);
@@ -28,7 +35,7 @@ if (start) {
   }
 }
 
-const app = await buildApp({ config, connector, sandbox, logger, gate });
+const app = await buildApp({ config, connector, sandbox, logger, gate, metrics });
 
 // On SIGTERM/SIGINT: stop accepting, let in-flight webhooks finish, then exit.
 closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
@@ -41,7 +48,6 @@ closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
 await app.listen({ port: config.port, host: config.host });
 logger.info(
   {
-    crm: connector.name,
     cadence: config.cadence.id,
     timezone: config.timezone,
     dryRun: config.dryRun,

@@ -11,6 +11,7 @@ import {
 } from '../crm-connector.port.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { withRetries } from '../retry.ts';
+import type { CrmTelemetry } from '../telemetry.ts';
 import {
   activityFromCall,
   activityFromEmail,
@@ -34,6 +35,8 @@ export interface HubSpotConnectorOptions {
   readonly openLeadStatuses: readonly string[];
   /** Keeps the calls under the app's rate limit; none in contract tests. */
   readonly gate?: RequestGate | undefined;
+  /** Counts each attempt and retry, for metrics. */
+  readonly telemetry?: CrmTelemetry | undefined;
 }
 
 /** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
@@ -158,7 +161,11 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   };
 
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
-    withRetries(fn, (error) => hubspotError(operation, error), { idempotent, gate: options.gate });
+    withRetries(operation, fn, (error) => hubspotError(operation, error), {
+      idempotent,
+      gate: options.gate,
+      telemetry: options.telemetry,
+    });
 
   async function readObjects(
     type: 'contacts' | ObjectType,

@@ -11,6 +11,7 @@ import {
 } from '../crm-connector.port.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { withRetries } from '../retry.ts';
+import type { CrmTelemetry } from '../telemetry.ts';
 import {
   activityFrom,
   cadenceTaskFrom,
@@ -33,6 +34,8 @@ export interface SalesforceConnectorOptions {
   readonly teamZone: string;
   /** Keeps the requests under the org's limits; none in contract tests. */
   readonly gate?: RequestGate | undefined;
+  /** Counts each attempt and retry, for metrics. */
+  readonly telemetry?: CrmTelemetry | undefined;
 }
 
 /** sObject Collections take at most 200 records a request. */
@@ -185,7 +188,10 @@ export function createSalesforceConnector(
 
   const taskObject = () => conn.sobject('Task');
   const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
-    withRetries(fn, (error) => salesforceError(operation, error), { idempotent });
+    withRetries(operation, fn, (error) => salesforceError(operation, error), {
+      idempotent,
+      telemetry: options.telemetry,
+    });
 
   /** `SELECT fields FROM object WHERE field IN (ids)`, in chunks that keep the URL short. */
   async function queryIn<T>(

@@ -101,6 +101,8 @@ export interface Config {
   readonly crmMaxConcurrency: number;
   /** Bearer token of the admin endpoints (`POST /reconcile`); unset disables them. */
   readonly adminToken?: string;
+  /** Bearer token `GET /metrics` asks for; unset leaves it open (keep it off the internet). */
+  readonly metricsToken?: string;
   /** The service's base URL as the CRM calls it, without a trailing slash. */
   readonly publicUrl?: string;
   /** Set when `CRM=hubspot`. */
@@ -229,6 +231,7 @@ function envSchema(readFile: ReadFile) {
     CRM_RATE_LIMIT: count(0, 100_000).optional(),
     CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
     ADMIN_TOKEN: secret.min(24, 'must be at least 24 characters (use a random value)').optional(),
+    METRICS_TOKEN: secret.min(16, 'must be at least 16 characters (use a random value)').optional(),
     PUBLIC_URL: baseUrl.optional(),
     HUBSPOT_ACCESS_TOKEN: secret.optional(),
     HUBSPOT_CLIENT_SECRET: secret.optional(),
@@ -318,6 +321,7 @@ export function loadConfig(
       crmRateLimit: e.CRM_RATE_LIMIT ?? DEFAULT_CRM_RATE_LIMIT[e.CRM],
       crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? DEFAULT_CRM_MAX_CONCURRENCY[e.CRM],
       ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
+      ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
       ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),
       ...(e.CRM === 'hubspot' ? { hubspot: hubspotConfig(e) } : {}),
       ...(e.CRM === 'salesforce' ? { salesforce: salesforceConfig(e) } : {}),

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
+import { logAnswered, note } from './request-log.ts';
 
 export interface ErrorIssue {
   readonly path: string;
@@ -74,22 +75,24 @@ export interface ErrorAnswer {
 }
 
 /**
- * Maps any failure to its answer and logs it once: expected refusals at info, CRM failures and
- * bugs at error. A CRM rate limit is passed on as `rateLimitStatus` (429 by default; SOAP
- * senders get 503), other retryable CRM failures as 503: both make the sender try again.
+ * Maps any failure to its answer, and notes its code and cause on the request for the one line
+ * logged when it is answered (see `request-log.ts`): expected refusals at info, CRM failures and
+ * bugs at error with their stack. A CRM rate limit is passed on as `rateLimitStatus` (429 by
+ * default; SOAP senders get 503), other retryable CRM failures as 503: both make the sender try
+ * again.
  */
 export function answerFor(
   error: unknown,
-  log: Pick<FastifyBaseLogger, 'info' | 'error'>,
+  request: FastifyRequest,
   { rateLimitStatus = 429 } = {},
 ): ErrorAnswer {
   if (error instanceof HttpError) {
-    log.info({ code: error.code, issues: error.issues }, error.message);
+    note(request, { code: error.code, reason: error.message, issues: error.issues });
     const { statusCode: status, code, message, issues, retryAfterSeconds } = error;
     return { status, code, message, issues, retryAfterSeconds };
   }
   if (error instanceof CrmError) {
-    log.error({ code: error.code, err: error }, 'CRM call failed');
+    note(request, { code: error.code, err: error });
     const status =
       error.code === 'crm_rate_limited' ? rateLimitStatus : error.retryable ? 503 : 502;
     return {
@@ -103,10 +106,10 @@ export function answerFor(
   if (statusCode >= 400 && statusCode < 500) {
     // Fastify refused the request before the route ran (size, media type, encoding, URL).
     const ours = FASTIFY_CODES[code] ?? 'bad_request';
-    log.info({ code: ours, reason: message }, 'bad request');
+    note(request, { code: ours, reason: message });
     return { status: statusCode, code: ours, message };
   }
-  log.error({ err: error }, 'unexpected error');
+  note(request, { code: 'internal_error', err: error });
   return { status: 500, code: 'internal_error', message: 'Internal error; see the service logs' };
 }
 
@@ -121,9 +124,14 @@ function sendAnswer(reply: FastifyReply, answer: ErrorAnswer) {
   return reply.code(answer.status).send(body(answer.code, answer.message, answer.issues));
 }
 
-/** Fastify's own refusals of a URL it cannot route (`%` alone, say), in our error shape. */
+/**
+ * Fastify's own refusals of a URL it cannot route (`%` alone, say), in our error shape. Fastify
+ * skips the request's log line for these, so it is written here.
+ */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  return sendAnswer(reply, answerFor(error, request.log));
+  const sent = sendAnswer(reply, answerFor(error, request));
+  logAnswered(request, reply);
+  return sent;
 }
 
 /**
@@ -147,8 +155,8 @@ export function clientErrors(log: Pick<FastifyBaseLogger, 'info'>) {
 /** JSON errors everywhere, never a stack trace; 4xx for bad input, 429/503 when the CRM fails. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
-    request.log.info({ method: request.method, url: request.url }, 'no such route');
+    note(request, { code: 'not_found' });
     return reply.code(404).send(body('not_found', `No route ${request.method} ${request.url}`));
   });
-  app.setErrorHandler((error, request, reply) => sendAnswer(reply, answerFor(error, request.log)));
+  app.setErrorHandler((error, request, reply) => sendAnswer(reply, answerFor(error, request)));
 }

@@ -8,7 +8,15 @@ import {
 import { currentBudget, deadlineError } from '../../connectors/request-gate.ts';
 import { plan } from '../engine/plan.ts';
 import { twinClosures } from '../engine/twins.ts';
-import type { Cadence, CadenceState, Decision, LeadSnapshot, Schedule } from '../engine/types.ts';
+import type {
+  Cadence,
+  CadenceState,
+  CadenceTask,
+  Decision,
+  LeadSnapshot,
+  Schedule,
+} from '../engine/types.ts';
+import type { DecisionOutcome, PipelineMetrics } from '../observability/metrics.ts';
 import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 
@@ -22,6 +30,7 @@ export interface PipelineDeps {
   readonly now: () => number;
   /** Decide and log, write nothing. */
   readonly dryRun: boolean;
+  readonly metrics?: PipelineMetrics | undefined;
 }
 
 export interface DecidedLead {
@@ -85,8 +94,22 @@ function summary(decision: Decision) {
 /** Rounds of read, decide and write per delivery before the failure goes back to the sender. */
 const ROUNDS = 2;
 
+/** One label per decision: a stop or the end of the cadence first, then what it changes. */
+export function outcomeOf(decision: Decision): DecisionOutcome {
+  if (decision.state.status !== 'active') return decision.state.status;
+  if (decision.create.length > 0) return 'created';
+  if (decision.close.length > 0) return 'closed';
+  if (decision.reassign.length > 0) return 'reassigned';
+  return 'noop';
+}
+
+interface Decided {
+  readonly decision: Decision;
+  readonly record: LeadRecord;
+}
+
 export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
-  const { connector, cadence, schedule, now, dryRun } = deps;
+  const { connector, cadence, schedule, now, dryRun, metrics } = deps;
   // Two deliveries about one lead must not both see "no task yet" and create twins.
   const withLeads = createKeyedLock();
 
@@ -155,6 +178,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     const at = now();
     const outcomes: LeadOutcome[] = [];
     const decisions: Decision[] = [];
+    const decided: Decided[] = [];
     for (const leadId of ids) {
       const record = records.get(leadId);
       if (!record) {
@@ -175,6 +199,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         decision.create.length + decision.close.length + decision.reassign.length > 0;
       if (decision && changed) decisions.push(decision);
       if (decision) {
+        decided.push({ decision, record });
         // A sweep re-decides many leads that need nothing: those lines are for debugging.
         const level = changed || dryRun ? 'info' : 'debug';
         log[level]({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
@@ -191,9 +216,13 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         written: changed && !dryRun,
       });
     }
-    if (decisions.length === 0 || dryRun) return outcomes;
+    if (decisions.length === 0 || dryRun) {
+      report(decided, false);
+      return outcomes;
+    }
     // A decision is a superset of the changes it asks for.
     await connector.applyChanges(decisions);
+    report(decided, true);
     const twins = await removeTwins(
       decisions.filter((d) => d.create.length > 0).map((d) => d.leadId),
       log,
@@ -203,6 +232,32 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       : outcomes.map((o) =>
           'closed' in o ? { ...o, closed: o.closed + (twins.get(o.leadId) ?? 0) } : o,
         );
+  }
+
+  /** Counts a round's decisions once it has succeeded, and the tasks it wrote. */
+  function report(decided: readonly Decided[], written: boolean): void {
+    if (!metrics) return;
+    const at = now();
+    for (const { decision, record } of decided) {
+      metrics.decided(outcomeOf(decision));
+      if (!written) continue;
+      for (const task of decision.create) metrics.written(task.channel, 'created', 1);
+      countChanged('closed', record.tasks, decision.close);
+      countChanged('reassigned', record.tasks, decision.reassign);
+      if (record.tasks.length === 0 && decision.create.length > 0) {
+        metrics.firstTaskWritten((at - Date.parse(record.lead.createdAt)) / 1000);
+      }
+    }
+  }
+
+  function countChanged(
+    action: 'closed' | 'reassigned',
+    tasks: readonly CadenceTask[] = [],
+    changed: readonly { readonly taskId: string }[],
+  ): void {
+    if (!metrics || changed.length === 0) return;
+    const channels = new Map(tasks.map((t) => [t.id, t.channel]));
+    for (const { taskId } of changed) metrics.written(channels.get(taskId) ?? 'unknown', action, 1);
   }
 
   /**
@@ -225,6 +280,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         'twin tasks from a concurrent writer removed',
       );
       await connector.applyChanges(changes);
+      for (const { leadId, close } of changes) countChanged('closed', tasks.get(leadId), close);
     }
     return closed;
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { countAsDeliveries, countEvents, note } from '../http/request-log.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
 import { type DeliveryOptions, handleDelivery } from './delivery.ts';
@@ -47,6 +48,7 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
   const { clientSecret, publicUrl, now } = options;
   // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
   keepBodiesRaw(app);
+  countAsDeliveries(app, 'hubspot');
 
   app.post('/webhooks/hubspot', async (request) => {
     const raw = rawBody(request);
@@ -61,7 +63,6 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
       now(),
     );
     if (!signed.ok) {
-      request.log.warn({ code: signed.code, reason: signed.reason }, 'HubSpot webhook refused');
       throw new HttpError(
         401,
         signed.code,
@@ -70,18 +71,28 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     }
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events);
-    const { totals, refused } = await handleDelivery(request, options, plan);
+    const attempt = Math.max(0, ...events.map((e) => e.attemptNumber ?? 0));
+    note(request, {
+      events: events.length,
+      ignored: plan.ignored.length,
+      ignoredEvents: plan.ignored.slice(0, 20),
+      signature: signed.version,
+      attempt,
+    });
+    const { totals, refused } = await handleDelivery(request, options, plan, {
+      source: 'hubspot',
+      events: countEvents(
+        events.map((e) => e.type),
+        plan.ignored.map((e) => e.type),
+      ),
+    });
     const summary = {
       events: events.length,
       ...totals,
       ignored: plan.ignored.length,
       signature: signed.version,
-      attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
+      attempt,
     };
-    request.log.info(
-      { ...summary, ignoredEvents: plan.ignored.slice(0, 20) },
-      'HubSpot delivery handled',
-    );
     // Everything else is written; the refusal goes back so HubSpot shows the failure.
     if (refused) throw refused;
     return summary;

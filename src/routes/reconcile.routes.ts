@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
+import { type CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
 import { hasBearer } from '../http/bearer.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
+import { note } from '../http/request-log.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { FollowUpPipeline } from '../pipeline/follow-up.pipeline.ts';
 import { sweep } from '../pipeline/sweep.ts';
 
@@ -12,6 +14,7 @@ export interface ReconcileRoutesOptions {
   readonly connector: CrmConnector;
   readonly pipeline: FollowUpPipeline;
   readonly now: () => number;
+  readonly metrics: Pick<Metrics, 'sweep'>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -21,7 +24,7 @@ const MAX_WINDOW_DAYS = 31;
 const query = z.object({ since: z.iso.datetime({ offset: true }).optional() }).strict();
 
 export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRoutesOptions) {
-  const { adminToken, connector, pipeline, now } = options;
+  const { adminToken, connector, pipeline, now, metrics } = options;
 
   app.post('/reconcile', async (request) => {
     if (adminToken === undefined) {
@@ -32,7 +35,6 @@ export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRo
       );
     }
     if (!hasBearer(request, adminToken)) {
-      request.log.warn('reconcile refused: missing or wrong admin token');
       throw new HttpError(
         401,
         'invalid_token',
@@ -49,12 +51,14 @@ export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRo
         `since must lie in the last ${MAX_WINDOW_DAYS} days and not in the future`,
       );
     }
-    const began = performance.now();
-    const totals = await sweep(connector, pipeline, new Date(from), request.log);
-    request.log.info(
-      { ...totals, ms: Math.round(performance.now() - began) },
-      'reconcile sweep finished',
-    );
-    return totals;
+    try {
+      const totals = await sweep(connector, pipeline, new Date(from), request.log);
+      metrics.sweep('ok');
+      note(request, totals);
+      return totals;
+    } catch (error) {
+      metrics.sweep(error instanceof CrmError ? error.code : 'internal_error');
+      throw error;
+    }
   });
 }

@@ -4,6 +4,7 @@ import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/sal
 import { hasBearer } from '../http/bearer.ts';
 import { answerFor, HttpError, parseInput } from '../http/errors.ts';
 import { decodeUtf8, keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { countAsDeliveries, countEvents, note } from '../http/request-log.ts';
 import {
   OUTBOUND_ACK,
   parseOutboundMessage,
@@ -38,12 +39,13 @@ export async function salesforceWebhookRoutes(
 ) {
   const { orgId, webhookToken } = options;
   keepBodiesRaw(app);
+  countAsDeliveries(app, 'salesforce');
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
   // A CRM rate limit is a 503 here too: Salesforce retries on any failure, Retry-After is a hint.
   app.setErrorHandler((error, request, reply) => {
     if (!isXml(request)) throw error;
-    const answer = answerFor(error, request.log, { rateLimitStatus: 503 });
+    const answer = answerFor(error, request, { rateLimitStatus: 503 });
     if (answer.retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(answer.retryAfterSeconds));
     }
@@ -64,14 +66,16 @@ export async function salesforceWebhookRoutes(
       if (!parsed.ok)
         throw new HttpError(400, parsed.code, `Not a valid outbound message: ${parsed.reason}`);
       const { message } = parsed;
+      note(request, {
+        kind: 'outbound message',
+        notifications: message.notifications.length,
+        actionId: message.actionId,
+        organizationId: message.organizationId,
+      });
       if (
         !SALESFORCE_ID.test(message.organizationId) ||
         !sameRecord(message.organizationId, orgId)
       ) {
-        request.log.warn(
-          { organizationId: message.organizationId },
-          'outbound message from another org refused',
-        );
         throw new HttpError(
           403,
           'wrong_organization',
@@ -79,16 +83,15 @@ export async function salesforceWebhookRoutes(
         );
       }
       const plan = planOutbound(message);
-      const { totals, refused } = await handleDelivery(request, options, plan, to18);
-      request.log.info(
-        {
-          notifications: message.notifications.length,
-          actionId: message.actionId,
-          ...totals,
-          ignored: plan.ignored,
-        },
-        'Salesforce outbound message handled',
-      );
+      note(request, { ignored: plan.ignored });
+      const { refused } = await handleDelivery(request, options, plan, {
+        source: 'salesforce',
+        events: countEvents(
+          message.notifications.map((n) => n.objectType),
+          plan.ignored.map((ignored) => ignored.split(':')[0] ?? ignored),
+        ),
+        normalizeId: to18,
+      });
       if (refused) throw refused;
       return soapReply(reply, 200, OUTBOUND_ACK);
     }
@@ -99,11 +102,8 @@ export async function salesforceWebhookRoutes(
         'Send text/xml (outbound message) or application/json (callout)',
       );
     }
+    note(request, { kind: 'callout', hasToken: request.headers.authorization !== undefined });
     if (!hasBearer(request, webhookToken)) {
-      request.log.warn(
-        { hasToken: request.headers.authorization !== undefined },
-        'Salesforce callout refused',
-      );
       throw new HttpError(
         401,
         'invalid_token',
@@ -116,9 +116,15 @@ export async function salesforceWebhookRoutes(
       request,
       options,
       { leadIds: body.leadIds, activities },
-      to18,
+      {
+        source: 'salesforce',
+        events: countEvents(
+          [...body.leadIds.map(() => 'Lead'), ...body.taskIds.map(() => 'Task')],
+          [],
+        ),
+        normalizeId: to18,
+      },
     );
-    request.log.info({ ...totals }, 'Salesforce callout handled');
     if (refused) throw refused;
     return totals;
   });

@@ -4,9 +4,9 @@
  * checks they must pass, and the shapes a refusal must have (JSON error or SOAP fault).
  */
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import pino from 'pino';
+import type pino from 'pino';
 import { expect } from 'vitest';
-import { REDACT_PATHS } from '../../src/http/logger.ts';
+import { createLogger } from '../../src/http/logger.ts';
 
 /** Per-run budget of one request: a hang fails the property instead of the suite's timeout. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -94,10 +94,7 @@ export interface CapturedLogs {
 /** A logger redacting what production's `createLogger` redacts, at the most verbose level. */
 export function captureLogs(): CapturedLogs {
   let lines: string[] = [];
-  const logger = pino(
-    { level: 'trace', redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } },
-    { write: (line: string) => void lines.push(line) },
-  );
+  const logger = createLogger('trace', {}, { write: (line: string) => void lines.push(line) });
   return {
     logger,
     take() {

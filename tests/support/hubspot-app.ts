@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
 import { serveApp, testConfig } from './test-app.ts';
@@ -65,11 +65,12 @@ export function hubspotEvent(fields: Record<string, unknown>): Record<string, un
 export async function startHubSpotApp(
   startAt: string,
   env: Record<string, string> = {},
-  options: { traffic?: TrafficOptions } = {},
+  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger } = {},
 ): Promise<HubSpotTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const emulator = await startHubSpotEmulator({ now: clock, ...options });
+  const { logger, ...emulatorOptions } = options;
+  const emulator = await startHubSpotEmulator({ now: clock, ...emulatorOptions });
   const config = testConfig({
     CRM: 'hubspot',
     HUBSPOT_ACCESS_TOKEN: emulator.token,
@@ -79,7 +80,7 @@ export async function startHubSpotApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const { app, serviceUrl } = await serveApp(config, clock);
+  const { app, serviceUrl } = await serveApp(config, clock, logger);
   const replicas: FastifyInstance[] = [];
 
   const deliverTo =

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -46,15 +47,25 @@ export async function buildTestApp(env: Record<string, string>, startAt: string)
  * The real app with the connector `config` selects, started as the server starts it, listening
  * on a free local port: CRM tests call it over HTTP, as the CRM does.
  */
-export async function serveApp(config: Config, clock: () => number) {
-  const chosen = await createConnector(config, clock);
+export async function serveApp(
+  config: Config,
+  clock: () => number,
+  logger: FastifyBaseLogger = pino({ level: 'silent' }),
+) {
+  const metrics = createMetrics({
+    crm: config.crm,
+    cadence: config.cadence.id,
+    dryRun: config.dryRun,
+  });
+  const chosen = await createConnector(config, clock, metrics.crm(config.crm));
   if (!chosen.ok) throw new Error(chosen.message);
   await chosen.value.start?.();
   const app = await buildApp({
     config,
     connector: chosen.value.connector,
     gate: chosen.value.gate,
-    logger: pino({ level: 'silent' }),
+    metrics,
+    logger,
     now: clock,
   });
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
