@@ -22,6 +22,8 @@ export interface CrmLead {
   /** The CRM status is one of the configured open statuses. */
   readonly isOpen: boolean;
   readonly converted: boolean;
+  /** The status says contact was made, or the lead converted: reached, for the reports. */
+  readonly contacted: boolean;
   /** Channels the lead opted out of (do-not-call, email opt-out, …). */
   readonly optedOut: readonly Channel[];
 }
@@ -66,6 +68,11 @@ export interface CrmConnector {
    * emails were: pages of ids from the CRM's search or query API, possibly with repeats.
    */
   leadsTouchedSince(since: string): AsyncIterable<string[]>;
+  /**
+   * Ids of the leads created at or after `since` and before `until` (ISO): pages of ids from
+   * the CRM's search or query API, each id once.
+   */
+  leadsCreatedBetween(since: string, until: string): AsyncIterable<string[]>;
   /** Requests a delivery of up to one batch of leads typically makes, for admission control. */
   readonly typicalRequests: number;
   /** True when the CRM can be reached with the configured credentials. */

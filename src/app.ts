@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { reconcileRoutes } from './routes/reconcile.routes.ts';
+import { reportsRoutes } from './routes/reports.routes.ts';
 import { salesforceWebhookRoutes } from './routes/salesforce-webhook.routes.ts';
 import { sandboxRoutes } from './routes/sandbox.routes.ts';
 
@@ -89,6 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pipeline,
     now,
     metrics,
+  });
+  await app.register(reportsRoutes, {
+    adminToken: config.adminToken,
+    connector,
+    cadence: config.cadence,
+    now,
+    timeoutMs: config.reportTimeoutMs,
   });
   if (config.hubspot && config.publicUrl) {
     await app.register(hubspotWebhookRoutes, {

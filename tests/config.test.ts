@@ -191,6 +191,7 @@ describe('HubSpot configuration', () => {
       clientSecret: 'secret-1',
       apiBaseUrl: 'https://api.hubapi.com',
       openLeadStatuses: ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'],
+      contactedLeadStatuses: ['CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL'],
     });
   });
 
@@ -199,12 +200,14 @@ describe('HubSpot configuration', () => {
       ...hubspot,
       HUBSPOT_DEFAULT_OWNER_ID: '1234567',
       HUBSPOT_OPEN_LEAD_STATUSES: ' NEW, OPEN ,,CALL_BACK',
+      HUBSPOT_CONTACTED_LEAD_STATUSES: 'CONNECTED',
       HUBSPOT_API_BASE_URL: 'http://127.0.0.1:4010/',
     });
     if (!result.ok) throw new Error(result.message);
     expect(result.config.hubspot).toMatchObject({
       defaultOwnerId: '1234567',
       openLeadStatuses: ['NEW', 'OPEN', 'CALL_BACK'],
+      contactedLeadStatuses: ['CONNECTED'],
       apiBaseUrl: 'http://127.0.0.1:4010',
     });
   });

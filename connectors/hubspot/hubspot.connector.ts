@@ -33,10 +33,19 @@ export interface HubSpotConnectorOptions {
   readonly apiBaseUrl: string;
   readonly defaultOwnerId?: string | undefined;
   readonly openLeadStatuses: readonly string[];
+  /** Statuses that say contact was made (the attempts report); none when unset. */
+  readonly contactedLeadStatuses?: readonly string[] | undefined;
   /** Keeps the calls under the app's rate limit; none in contract tests. */
   readonly gate?: RequestGate | undefined;
   /** Counts each attempt and retry, for metrics. */
   readonly telemetry?: CrmTelemetry | undefined;
+}
+
+/** One filter of a CRM search: HubSpot compares datetimes as epoch milliseconds. */
+interface SearchFilter {
+  readonly propertyName: string;
+  readonly operator: 'GT' | 'GTE' | 'LT';
+  readonly value: string;
 }
 
 /** HubSpot's batch endpoints take at most 100 inputs; association reads up to 1000. */
@@ -157,6 +166,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   });
   const rules: LeadRules = {
     openLeadStatuses: new Set(options.openLeadStatuses),
+    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
     defaultOwnerId: options.defaultOwnerId,
   };
 
@@ -329,24 +339,20 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   }
 
   /**
-   * Ids of the records of `type` changed at or after `since`. Pages by id (`hs_object_id`
-   * above the last one seen, ascending), not by offset: a record changed while the sweep runs
-   * cannot shift others past the cursor, and HubSpot's 10,000-result cap per search never
-   * applies, since each page is a search of its own.
+   * Ids of the records of `type` that match `filters`. Pages by id (`hs_object_id` above the
+   * last one seen, ascending), not by offset: a record changed while the sweep runs cannot
+   * shift others past the cursor, and HubSpot's 10,000-result cap per search never applies,
+   * since each page is a search of its own.
    */
-  async function* changedSince(type: 'contacts' | ObjectType, since: number) {
+  async function* searchIds(type: 'contacts' | ObjectType, filters: readonly SearchFilter[]) {
     const api =
       type === 'contacts' ? client.crm.contacts.searchApi : client.crm.objects[type].searchApi;
-    const modified = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
     let lastId = '0';
     for (;;) {
       const request = {
         filterGroups: [
           {
-            filters: [
-              { propertyName: modified, operator: 'GTE', value: String(since) },
-              { propertyName: 'hs_object_id', operator: 'GT', value: lastId },
-            ],
+            filters: [...filters, { propertyName: 'hs_object_id', operator: 'GT', value: lastId }],
           },
         ],
         // The SDK types sorts as strings; HubSpot documents the object form.
@@ -360,6 +366,19 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       if (ids.length < SEARCH_PAGE) return;
       lastId = ids.at(-1) ?? lastId;
     }
+  }
+
+  /** Ids of the records of `type` changed at or after `since` (epoch ms). */
+  function changedSince(type: 'contacts' | ObjectType, since: number) {
+    const modified = type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate';
+    return searchIds(type, [{ propertyName: modified, operator: 'GTE', value: String(since) }]);
+  }
+
+  function leadsCreatedBetween(since: string, until: string): AsyncIterable<string[]> {
+    return searchIds('contacts', [
+      { propertyName: 'createdate', operator: 'GTE', value: String(Date.parse(since)) },
+      { propertyName: 'createdate', operator: 'LT', value: String(Date.parse(until)) },
+    ]);
   }
 
   async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
@@ -382,6 +401,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     leadsOfActivities,
     loadTasks,
     leadsTouchedSince,
+    leadsCreatedBetween,
     // One contact read, three association reads, three activity reads, writes, the twin check.
     typicalRequests: 12,
     isReady,

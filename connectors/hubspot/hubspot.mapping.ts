@@ -107,6 +107,8 @@ export function zoneFromHubSpot(value: string | null | undefined): string | unde
 
 export interface LeadRules {
   readonly openLeadStatuses: ReadonlySet<string>;
+  /** Statuses that say contact was made; none when unset. */
+  readonly contactedLeadStatuses?: ReadonlySet<string> | undefined;
   readonly defaultOwnerId?: string | undefined;
 }
 
@@ -134,6 +136,9 @@ export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLe
     ...(country === undefined ? {} : { country }),
     isOpen: status === undefined || rules.openLeadStatuses.has(status),
     converted: stage !== undefined && CONVERTED_STAGES.has(stage),
+    contacted:
+      (stage !== undefined && CONVERTED_STAGES.has(stage)) ||
+      (status !== undefined && rules.contactedLeadStatuses?.has(status) === true),
     optedOut: p.hs_email_optout === 'true' ? ['email'] : [],
   };
 }

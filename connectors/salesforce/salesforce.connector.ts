@@ -30,12 +30,19 @@ export interface SalesforceConnectorOptions {
   readonly apiVersion: string;
   readonly defaultOwnerId?: string | undefined;
   readonly openLeadStatuses: readonly string[];
+  /** Statuses that say contact was made (the attempts report); none when unset. */
+  readonly contactedLeadStatuses?: readonly string[] | undefined;
   /** The team's zone: a task's `ActivityDate` is its due day there. */
   readonly teamZone: string;
   /** Keeps the requests under the org's limits; none in contract tests. */
   readonly gate?: RequestGate | undefined;
   /** Counts each attempt and retry, for metrics. */
   readonly telemetry?: CrmTelemetry | undefined;
+}
+
+/** A SOQL datetime literal (whole seconds, UTC): `round` says which way a fraction goes. */
+function soqlDateTime(iso: string, round: (seconds: number) => number): string {
+  return new Date(round(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** sObject Collections take at most 200 records a request. */
@@ -127,6 +134,7 @@ export function createSalesforceConnector(
   const { auth, apiVersion, teamZone } = options;
   const rules: LeadRules = {
     openLeadStatuses: new Set(options.openLeadStatuses),
+    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
     defaultOwnerId: options.defaultOwnerId,
   };
 
@@ -254,10 +262,8 @@ export function createSalesforceConnector(
   }
 
   async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
-    // SOQL datetime literals take whole seconds; rounding down only widens the window.
-    const from = new Date(Math.floor(Date.parse(since) / 1000) * 1000)
-      .toISOString()
-      .replace('.000Z', 'Z');
+    // Rounding down to whole seconds only widens the window.
+    const from = soqlDateTime(since, Math.floor);
     for await (const leads of pages<{ Id: string }>(
       `SELECT Id FROM Lead WHERE LastModifiedDate >= ${from}`,
     )) {
@@ -269,6 +275,17 @@ export function createSalesforceConnector(
     )) {
       const ids = leadsOf(tasks);
       if (ids.length > 0) yield ids;
+    }
+  }
+
+  async function* leadsCreatedBetween(since: string, until: string): AsyncIterable<string[]> {
+    // Whole seconds, rounded up at both ends: `[since, until)` keeps its meaning.
+    const from = soqlDateTime(since, Math.ceil);
+    const to = soqlDateTime(until, Math.ceil);
+    for await (const leads of pages<{ Id: string }>(
+      `SELECT Id FROM Lead WHERE CreatedDate >= ${from} AND CreatedDate < ${to}`,
+    )) {
+      yield leads.map((l) => l.Id);
     }
   }
 
@@ -381,6 +398,7 @@ export function createSalesforceConnector(
     leadsOfActivities,
     loadTasks,
     leadsTouchedSince,
+    leadsCreatedBetween,
     // A Lead query, a Task query, one collection write and the twin check's Task query.
     typicalRequests: 4,
     isReady,

@@ -99,6 +99,8 @@ function iso(value: string | null | undefined): string | undefined {
 
 export interface LeadRules {
   readonly openLeadStatuses: ReadonlySet<string>;
+  /** Statuses that say contact was made; none when unset. */
+  readonly contactedLeadStatuses?: ReadonlySet<string> | undefined;
   readonly defaultOwnerId?: string | undefined;
 }
 
@@ -123,6 +125,9 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
     ...(country === undefined ? {} : { country }),
     isOpen: rules.openLeadStatuses.has(text(lead.Status) ?? ''),
     converted: lead.IsConverted === true,
+    contacted:
+      lead.IsConverted === true ||
+      rules.contactedLeadStatuses?.has(text(lead.Status) ?? '') === true,
     optedOut,
   };
 }

@@ -60,6 +60,7 @@ function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord 
       ...(country === undefined ? {} : { country }),
       isOpen: OPEN_STATUSES.has(lead.status),
       converted: lead.status === 'converted',
+      contacted: lead.status === 'qualified' || lead.status === 'converted',
       optedOut: optedOut(lead),
     },
     tasks: tasks.map(toCadenceTask),
@@ -144,6 +145,12 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
         if (after(t.createdAt) || after(t.completedAt) || after(t.closedAt)) touched.add(t.leadId);
       }
       yield [...touched];
+    },
+    async *leadsCreatedBetween(since, until) {
+      const [from, to] = [Date.parse(since), Date.parse(until)];
+      yield [...leads.values()]
+        .filter((lead) => Date.parse(lead.createdAt) >= from && Date.parse(lead.createdAt) < to)
+        .map((lead) => lead.id);
     },
     typicalRequests: 0,
     async isReady() {

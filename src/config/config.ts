@@ -19,6 +19,8 @@ export interface HubSpotConfig {
   readonly defaultOwnerId?: string;
   /** `hs_lead_status` values that keep a cadence running (an empty status always does). */
   readonly openLeadStatuses: readonly string[];
+  /** `hs_lead_status` values that say contact was made, for the attempts report. */
+  readonly contactedLeadStatuses: readonly string[];
 }
 
 export type SalesforceAuth =
@@ -42,6 +44,8 @@ export interface SalesforceConfig {
   readonly defaultOwnerId?: string;
   /** Lead `Status` values that keep a cadence running. */
   readonly openLeadStatuses: readonly string[];
+  /** Lead `Status` values that say contact was made, for the attempts report. */
+  readonly contactedLeadStatuses: readonly string[];
 }
 
 export const DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES = [
@@ -51,6 +55,10 @@ export const DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES = [
 export const DEFAULT_SALESFORCE_API_VERSION = '65.0';
 
 export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
+
+/** Statuses that mean a conversation happened; a converted lead always counts as reached. */
+export const DEFAULT_HUBSPOT_CONTACTED_LEAD_STATUSES = ['CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL'];
+export const DEFAULT_SALESFORCE_CONTACTED_LEAD_STATUSES = ['Working - Contacted'];
 
 /**
  * Requests per 10 s. HubSpot allows 100 per 10 s to public apps and to private apps on Free and
@@ -71,6 +79,8 @@ const DEFAULT_CRM_MAX_CONCURRENCY: Record<CrmName, number> = {
 };
 /** HubSpot stops waiting for a webhook answer after 5 s; 1 s of margin covers the network. */
 const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
+/** A report reads the CRM for at most this long, then answers 422 `window_too_large`. */
+const DEFAULT_REPORT_TIMEOUT_MS = 30_000;
 
 export interface Config {
   /** @default 3000 */
@@ -95,6 +105,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** Time a webhook may take before it answers 503 + Retry-After. @default 4000 */
   readonly webhookDeadlineMs: number;
+  /** How long `GET /reports/attempts` may read the CRM. */
+  readonly reportTimeoutMs: number;
   /** CRM requests per 10 s; 0 is no limit. @default per CRM, see DEFAULT_CRM_RATE_LIMIT */
   readonly crmRateLimit: number;
   /** CRM requests in flight at once; 0 is no limit. @default per CRM */
@@ -169,6 +181,12 @@ const list = z
   .string()
   .transform((text) => [...new Set(text.split(',').map((item) => item.trim()))].filter(Boolean));
 
+const hubspotStatuses = list.pipe(
+  z.array(
+    z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be hs_lead_status values, comma-separated'),
+  ),
+);
+
 /** Variables each connector cannot start without. */
 const REQUIRED_BY_CRM: Record<CrmName, readonly string[]> = {
   sandbox: [],
@@ -228,6 +246,7 @@ function envSchema(readFile: ReadFile) {
       .transform((v) => ['true', '1', 'yes'].includes(v))
       .default(false),
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
+    REPORT_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
     CRM_RATE_LIMIT: count(0, 100_000).optional(),
     CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
     ADMIN_TOKEN: secret.min(24, 'must be at least 24 characters (use a random value)').optional(),
@@ -240,15 +259,10 @@ function envSchema(readFile: ReadFile) {
       .string()
       .regex(/^\d{1,20}$/, 'must be a HubSpot owner id (digits)')
       .optional(),
-    HUBSPOT_OPEN_LEAD_STATUSES: list
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be hs_lead_status values, comma-separated'),
-        ),
-      )
-      .default(DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES),
+    HUBSPOT_OPEN_LEAD_STATUSES: hubspotStatuses.default(DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES),
+    HUBSPOT_CONTACTED_LEAD_STATUSES: hubspotStatuses.default(
+      DEFAULT_HUBSPOT_CONTACTED_LEAD_STATUSES,
+    ),
     SALESFORCE_INSTANCE_URL: baseUrl.optional(),
     SALESFORCE_ACCESS_TOKEN: secret.optional(),
     SALESFORCE_LOGIN_URL: baseUrl.optional(),
@@ -266,6 +280,9 @@ function envSchema(readFile: ReadFile) {
     SALESFORCE_OPEN_LEAD_STATUSES: list
       .pipe(z.array(z.string().max(255)).min(1, 'name at least one status'))
       .default(DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES),
+    SALESFORCE_CONTACTED_LEAD_STATUSES: list
+      .pipe(z.array(z.string().max(255)))
+      .default(DEFAULT_SALESFORCE_CONTACTED_LEAD_STATUSES),
   });
 }
 
@@ -318,6 +335,7 @@ export function loadConfig(
       holidays: e.HOLIDAYS,
       dryRun: e.DRY_RUN,
       webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
+      reportTimeoutMs: e.REPORT_TIMEOUT_MS,
       crmRateLimit: e.CRM_RATE_LIMIT ?? DEFAULT_CRM_RATE_LIMIT[e.CRM],
       crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? DEFAULT_CRM_MAX_CONCURRENCY[e.CRM],
       ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
@@ -337,6 +355,7 @@ function hubspotConfig(e: Env): HubSpotConfig {
     clientSecret: e.HUBSPOT_CLIENT_SECRET ?? '',
     apiBaseUrl: e.HUBSPOT_API_BASE_URL,
     openLeadStatuses: e.HUBSPOT_OPEN_LEAD_STATUSES,
+    contactedLeadStatuses: e.HUBSPOT_CONTACTED_LEAD_STATUSES,
     ...(e.HUBSPOT_DEFAULT_OWNER_ID === undefined
       ? {}
       : { defaultOwnerId: e.HUBSPOT_DEFAULT_OWNER_ID }),
@@ -380,6 +399,7 @@ function salesforceConfig(e: Env): SalesforceConfig {
     apiVersion: e.SALESFORCE_API_VERSION,
     orgId: e.SALESFORCE_ORG_ID ?? '',
     openLeadStatuses: e.SALESFORCE_OPEN_LEAD_STATUSES,
+    contactedLeadStatuses: e.SALESFORCE_CONTACTED_LEAD_STATUSES,
     ...(e.SALESFORCE_WEBHOOK_TOKEN === undefined
       ? {}
       : { webhookToken: e.SALESFORCE_WEBHOOK_TOKEN }),

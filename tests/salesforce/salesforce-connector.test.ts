@@ -65,6 +65,7 @@ describe('Salesforce configuration', () => {
       apiVersion: '65.0',
       orgId: '00D5g000004SxyZ',
       openLeadStatuses: ['Open - Not Contacted', 'Working - Contacted'],
+      contactedLeadStatuses: ['Working - Contacted'],
     });
   });
 
