@@ -101,6 +101,30 @@ describe('GET /reports/attempts', () => {
     });
   });
 
+  it('counts a HubSpot contact whose lead status says contact was made as reached', async () => {
+    t = await startHubSpotApp(NOW, { ADMIN_TOKEN });
+    const createdAt = new Date(Date.parse(SINCE) + DAY).toISOString();
+    const contact = (status: string) =>
+      t?.emulator.createContact({ lastname: status, hs_lead_status: status }, createdAt);
+    contact('CONNECTED');
+    contact('ATTEMPTED_TO_CONTACT');
+    const called = contact('IN_PROGRESS') ?? '';
+    t.emulator.logCall(called, {
+      hs_timestamp: new Date(Date.parse(createdAt) + MINUTE).toISOString(),
+      hs_call_disposition: CALL_DISPOSITIONS.leftVoicemail,
+    });
+    const response = await fetch(reportUrl(t.serviceUrl), { headers: bearer });
+    const report = (await response.json()) as AttemptsReport;
+    expect(report).toMatchObject({
+      leads: 3,
+      attempted: 1,
+      reached: 2,
+      reachedWithoutAttempt: 1,
+      reachedByStatus: 2,
+    });
+    expect(report.curves.calls.points.map((p) => p.reached)).toEqual([1]);
+  });
+
   it('moves the number with ?marginal=', async () => {
     t = await researchFixture();
     const report = (await (
