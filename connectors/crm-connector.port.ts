@@ -58,11 +58,22 @@ export interface CrmConnector {
   readonly name: string;
   /** Loads the leads that exist; unknown ids are absent from the map. */
   loadLeads(ids: readonly string[]): Promise<Map<string, LeadRecord>>;
-  applyChanges(changes: readonly LeadChanges[]): Promise<void>;
+  /**
+   * Writes the changes. Returns the tasks it created when the CRM answers with them (else
+   * none), so that the twin check need not read them again.
+   */
+  applyChanges(changes: readonly LeadChanges[]): Promise<readonly CadenceTask[]>;
   /** The leads these tasks, calls or emails belong to (unknown records are skipped). */
   leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]>;
-  /** The cadence tasks of these leads only: the cheap re-read that finds twins after a write. */
-  loadTasks(leadIds: readonly string[]): Promise<Map<string, CadenceTask[]>>;
+  /**
+   * The cadence tasks of these leads only: the cheap re-read that finds twins after a write.
+   * Tasks in `known` (by id) were read or written moments ago: a connector may take them as
+   * they are and read only the tasks it does not know, which are where a twin would be.
+   */
+  loadTasks(
+    leadIds: readonly string[],
+    known?: ReadonlyMap<string, CadenceTask>,
+  ): Promise<Map<string, CadenceTask[]>>;
   /**
    * Ids of the leads created or changed at or after `since` (ISO), or whose tasks, calls or
    * emails were: pages of ids from the CRM's search or query API, possibly with repeats.

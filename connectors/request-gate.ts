@@ -58,12 +58,18 @@ export interface RequestGate {
   /** Runs one CRM request when the rate limit and the concurrency cap allow it. */
   run<T>(request: () => Promise<T>): Promise<T>;
   /**
-   * How long a webhook's first request would wait for its turn if it were admitted now, counting
-   * the requests queued and those that admitted webhooks still expect to make.
+   * How long the last of a webhook's `requests` would wait for its turn if it were admitted
+   * now, counting the requests queued and those that admitted webhooks still expect to make.
    */
-  expectedWaitMs(): number;
+  expectedWaitMs(requests?: number): number;
   /** Counts `budget.reserved` as coming until the returned release is called. */
   admit(budget: WorkBudget): () => void;
+  /**
+   * Books `requests` after everything queued, admitted and booked before, and returns the
+   * milliseconds until the last of them may start: the `Retry-After` of a shed delivery, so
+   * that shed deliveries come back one after another, each when its turn opens.
+   */
+  book(requests: number): number;
   /** Counters since start: requests started, and requests that had to queue. */
   readonly stats: { readonly started: number; readonly queued: number };
   /** Requests waiting for their turn now. */
@@ -75,6 +81,13 @@ interface Waiter {
 }
 
 const WINDOW_MARGIN_MS = 250;
+
+/**
+ * The longest turn booked for a shed delivery. Senders that ignore `Retry-After` (or a burst
+ * far beyond the limit) would otherwise push every later booking further out; past this, a
+ * redelivery is simply shed again and booked anew.
+ */
+export const MAX_BOOKING_MS = 5 * 60_000;
 
 /**
  * Requests start in arrival order (webhooks before background work), never more than `limit`
@@ -168,11 +181,42 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     }
   }
 
-  function expectedWaitMs(): number {
+  /**
+   * When the request after `ahead` others may start: its slot frees when the start `limit`
+   * places before it leaves the window. Starts cluster (a full window's worth can go at once),
+   * so this reads the recorded start times instead of assuming them evenly spread.
+   */
+  function slotOpensIn(at: number, ahead: number): number {
+    const used = inWindow(at);
+    let slot = used + ahead;
+    let later = 0;
+    while (slot - limit >= used) {
+      slot -= limit;
+      later += windowMs;
+    }
+    const freedBy = slot - limit;
+    const opens = freedBy < 0 ? at : (starts[freedBy] ?? at) + windowMs;
+    return Math.max(0, opens - at) + later;
+  }
+
+  /** Turns handed out to shed deliveries, until they are due. */
+  const bookings: { at: number; requests: number }[] = [];
+
+  function book(requests: number): number {
+    const at = clock();
+    while (bookings.length > 0 && (bookings[0]?.at ?? 0) <= at) bookings.shift();
+    let ahead = urgent.length + bookings.reduce((sum, b) => sum + b.requests, 0);
+    for (const budget of admitted) ahead += budget.reserved;
+    const wait = limit > 0 ? Math.min(MAX_BOOKING_MS, slotOpensIn(at, ahead + requests - 1)) : 0;
+    bookings.push({ at: at + wait, requests });
+    bookings.sort((a, b) => a.at - b.at);
+    return wait;
+  }
+
+  function expectedWaitMs(requests = 1): number {
     let ahead = urgent.length;
     for (const budget of admitted) ahead += budget.reserved;
-    const byRate =
-      limit > 0 ? Math.max(0, inWindow(clock()) + ahead + 1 - limit) * (windowMs / limit) : 0;
+    const byRate = limit > 0 ? slotOpensIn(clock(), ahead + requests - 1) : 0;
     // Reserved requests come one after another, so only queued ones wait for a free slot.
     const byConcurrency =
       maxConcurrency === Infinity ? 0 : Math.floor(urgent.length / maxConcurrency) * latencyMs;
@@ -190,6 +234,7 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     run,
     expectedWaitMs,
     admit,
+    book,
     stats,
     waiting: () => urgent.length + background.length,
   };

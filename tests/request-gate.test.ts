@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { CrmError } from '../connectors/crm-connector.port.ts';
-import { createRequestGate, withBudget } from '../connectors/request-gate.ts';
+import { createRequestGate, MAX_BOOKING_MS, withBudget } from '../connectors/request-gate.ts';
 
 describe('request gate (client-side rate limit)', () => {
   it('never starts more than the limit in any window', async () => {
@@ -73,5 +73,63 @@ describe('request gate (client-side rate limit)', () => {
     expect(gate.expectedWaitMs()).toBeGreaterThan(20_000);
     release();
     expect(gate.expectedWaitMs()).toBe(0);
+  });
+
+  it('reads the wait from the window: a full window frees its slots when its first starts age out', async () => {
+    let now = 0;
+    const gate = createRequestGate({
+      limit: 10,
+      windowMs: 10_000,
+      maxConcurrency: 0,
+      clock: () => now,
+    });
+    // Ten starts in the first second fill the window (held 250 ms longer than the CRM's).
+    for (let i = 0; i < 10; i++) {
+      now = i * 100;
+      await gate.run(async () => undefined);
+    }
+    now = 1000;
+    // The next request waits for the first start to leave: 0 + 10,250 − 1,000.
+    expect(gate.expectedWaitMs()).toBe(9250);
+    // A delivery of 10: its last request takes the slot the start at 900 ms frees.
+    expect(gate.expectedWaitMs(10)).toBe(10_150);
+    // Of 12, the last two wait for the window after (its second slot), and of 21, one more.
+    expect(gate.expectedWaitMs(12)).toBe(100 + 2 * 10_250 - 1000);
+    expect(gate.expectedWaitMs(21)).toBe(3 * 10_250 - 1000);
+  });
+
+  it('books each shed delivery its own turn, so redeliveries come back one after another', async () => {
+    let now = 0;
+    const gate = createRequestGate({
+      limit: 10,
+      windowMs: 10_000,
+      maxConcurrency: 0,
+      clock: () => now,
+    });
+    for (let i = 0; i < 10; i++) await gate.run(async () => undefined);
+    const first = gate.book(5);
+    const second = gate.book(5);
+    const third = gate.book(5);
+    expect(first).toBe(10_250);
+    expect(second).toBe(10_250);
+    // The first two take the next window's ten slots; the third waits one more window.
+    expect(third).toBe(20_500);
+    // A booking is forgotten once its turn has come.
+    now = 30_000;
+    expect(gate.book(5)).toBe(0);
+  });
+
+  it('caps a booked turn, so that senders ignoring Retry-After cannot push it out for ever', async () => {
+    const now = 0;
+    const gate = createRequestGate({
+      limit: 1,
+      windowMs: 10_000,
+      maxConcurrency: 0,
+      clock: () => now,
+    });
+    await gate.run(async () => undefined);
+    let wait = 0;
+    for (let i = 0; i < 100; i++) wait = gate.book(1);
+    expect(wait).toBe(MAX_BOOKING_MS);
   });
 });

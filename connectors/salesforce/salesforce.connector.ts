@@ -314,7 +314,8 @@ export function createSalesforceConnector(
     return records;
   }
 
-  async function applyChanges(changes: readonly LeadChanges[]): Promise<void> {
+  // Its twin check is one query whatever it knows: nothing to hand back.
+  async function applyChanges(changes: readonly LeadChanges[]): Promise<CadenceTask[]> {
     const creates = changes.flatMap(({ leadId, create }) =>
       create.map((draft) => taskRecord(draft, leadId, teamZone)),
     );
@@ -350,6 +351,7 @@ export function createSalesforceConnector(
         harmless: gone,
       },
     );
+    return [];
   }
 
   /** Writes in sObject Collections of 200; a record refused for another reason fails the call. */

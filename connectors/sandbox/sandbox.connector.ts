@@ -125,6 +125,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     },
     async applyChanges(changes) {
       for (const change of changes) apply(change);
+      return [];
     },
     async leadsOfActivities(refs) {
       const ids = refs.flatMap((ref) => {

@@ -26,7 +26,9 @@ export async function withinDeadline<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   const { deadlineMs, gate } = options;
-  const queued = gate?.expectedWaitMs() ?? 0;
+  // The whole delivery must fit: a first request that starts in time is no use if the last one
+  // waits for the next window and the sender gives up.
+  const queued = gate?.expectedWaitMs(options.requests) ?? 0;
   if (queued > deadlineMs / 2) {
     request.log.warn({ expectedWaitMs: queued }, 'CRM request queue full; delivery shed');
     throw new HttpError(
@@ -34,7 +36,8 @@ export async function withinDeadline<T>(
       'overloaded',
       `The CRM rate limit is taken for the next ${Math.ceil(queued / 1000)} s; deliver again later`,
       undefined,
-      spread(queued),
+      // Each shed delivery gets its own turn: redeliveries arrive as capacity opens.
+      Math.max(1, Math.ceil((gate?.book(options.requests) ?? queued) / 1000)),
     );
   }
   const controller = new AbortController();

@@ -221,11 +221,16 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       return outcomes;
     }
     // A decision is a superset of the changes it asks for.
-    await connector.applyChanges(decisions);
+    const created = await connector.applyChanges(decisions);
     report(decided, true);
+    // A twin is a task this round does not know: the ones it read or wrote need no re-read.
+    const known = new Map(
+      [...[...records.values()].flatMap((r) => r.tasks), ...created].map((t) => [t.id, t]),
+    );
     const twins = await removeTwins(
       decisions.filter((d) => d.create.length > 0).map((d) => d.leadId),
       log,
+      known,
     );
     return twins.size === 0
       ? outcomes
@@ -265,10 +270,14 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
    * see it. Re-reading the new tasks after writing finds such twins, and the one rule every
    * replica applies (oldest stays) removes them. Returns the twins closed per lead.
    */
-  async function removeTwins(leadIds: string[], log: PipelineLog): Promise<Map<string, number>> {
+  async function removeTwins(
+    leadIds: string[],
+    log: PipelineLog,
+    known?: ReadonlyMap<string, CadenceTask>,
+  ): Promise<Map<string, number>> {
     const closed = new Map<string, number>();
     if (leadIds.length === 0) return closed;
-    const tasks = await connector.loadTasks(leadIds);
+    const tasks = await connector.loadTasks(leadIds, known);
     const changes = [...tasks].flatMap(([leadId, own]) => {
       const close = twinClosures(own);
       if (close.length > 0) closed.set(leadId, close.length);
