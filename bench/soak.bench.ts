@@ -8,8 +8,7 @@
  *   node bench/soak.bench.ts            # 180 s
  *   SOAK_SECONDS=600 node bench/soak.bench.ts
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cadenceTaskFrom as hubspotTask } from '../connectors/hubspot/hubspot.mapping.ts';
@@ -21,11 +20,20 @@ import { seededRandom } from '../tests/emulators/emulator-kit.ts';
 import { startHubSpotEmulator } from '../tests/emulators/hubspot-emulator.ts';
 import { startSalesforceEmulator } from '../tests/emulators/salesforce-emulator.ts';
 import { outboundMessage } from '../tests/support/salesforce-app.ts';
+import {
+  hasTwin,
+  hubspotSender,
+  hubspotSteps,
+  PUBLIC_URL,
+  ready,
+  salesforceSender,
+  salesforceSteps,
+  startService,
+} from './bench-kit.ts';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 180);
 const WARM_UP_MS = 60_000;
 const SECRET = 'soak-client-secret';
-const PUBLIC_URL = 'https://followup.example.com';
 const random = seededRandom(424242);
 
 const hubspot = await startHubSpotEmulator();
@@ -55,34 +63,18 @@ salesforce.failRandomly(
   2,
 );
 
-function startService(port: number, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['src/server.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      TIMEZONE: 'America/New_York',
-      BUSINESS_HOURS: 'Mon-Sun 00:00-24:00',
-      LEAD_CONTACT_HOURS: '00:00-24:00',
-      WEBHOOK_DEADLINE_MS: '1000',
-      CRM_RATE_LIMIT: '0',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
+const startSoaked = (port: number, env: Record<string, string>) =>
+  startService(port, { WEBHOOK_DEADLINE_MS: '1000', CRM_RATE_LIMIT: '0', ...env });
 
 const services = {
-  hubspot: startService(3301, {
+  hubspot: startSoaked(3301, {
     CRM: 'hubspot',
     HUBSPOT_ACCESS_TOKEN: hubspot.token,
     HUBSPOT_CLIENT_SECRET: SECRET,
     HUBSPOT_API_BASE_URL: hubspot.url,
     PUBLIC_URL,
   }),
-  salesforce: startService(3302, {
+  salesforce: startSoaked(3302, {
     CRM: 'salesforce',
     SALESFORCE_INSTANCE_URL: salesforce.url,
     SALESFORCE_ACCESS_TOKEN: salesforce.accessToken,
@@ -90,15 +82,6 @@ const services = {
   }),
 };
 
-async function ready(port: number) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
-    } catch {}
-    await sleep(100);
-  }
-  throw new Error(`service on ${port} did not become ready`);
-}
 await Promise.all([ready(3301), ready(3302)]);
 
 function usage(child: ChildProcess) {
@@ -127,31 +110,8 @@ async function untilAcknowledged(send: () => Promise<Response>) {
   return false;
 }
 
-function deliverHubSpot(events: unknown[]) {
-  const body = JSON.stringify(events);
-  const timestamp = Date.now();
-  const signature = createHmac('sha256', SECRET)
-    .update(`POST${PUBLIC_URL}/webhooks/hubspot`)
-    .update(body)
-    .update(String(timestamp))
-    .digest('base64');
-  return fetch('http://127.0.0.1:3301/webhooks/hubspot', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-signature-v3': signature,
-      'x-hubspot-request-timestamp': String(timestamp),
-    },
-    body,
-  });
-}
-
-const deliverSalesforce = (xml: string) =>
-  fetch('http://127.0.0.1:3302/webhooks/salesforce', {
-    method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8' },
-    body: xml,
-  });
+const deliverHubSpot = hubspotSender(3301, SECRET);
+const deliverSalesforce = salesforceSender(3302);
 
 const contacts: string[] = [];
 const leads: string[] = [];
@@ -244,18 +204,12 @@ const last = { hubspot: usage(services.hubspot), salesforce: usage(services.sale
 // Every lead: call and email open once, or call 1 done and call 2 open. No twin, none missing.
 let wrong = 0;
 for (const id of contacts) {
-  const steps = hubspot
-    .tasksOf(id)
-    .flatMap((t) => hubspotTask(t) ?? [])
-    .map((t) => `${t.step}:${t.status}`);
-  if (new Set(steps).size !== steps.length || steps.length !== (completed.has(id) ? 3 : 2)) wrong++;
+  const steps = hubspotSteps(hubspot, id);
+  if (hasTwin(steps) || steps.length !== (completed.has(id) ? 3 : 2)) wrong++;
 }
 for (const id of leads) {
-  const steps = salesforce
-    .tasksOf(id)
-    .flatMap((t) => salesforceTask(t as unknown as SalesforceTask) ?? [])
-    .map((t) => `${t.step}:${t.status}`);
-  if (new Set(steps).size !== steps.length || steps.length !== (completed.has(id) ? 3 : 2)) wrong++;
+  const steps = salesforceSteps(salesforce, id);
+  if (hasTwin(steps) || steps.length !== (completed.has(id) ? 3 : 2)) wrong++;
 }
 
 for (const child of Object.values(services)) child.kill('SIGTERM');

@@ -88,6 +88,12 @@ export interface TrafficOptions {
   readonly limit?: number;
   /** @default 10_000 */
   readonly windowMs?: number;
+  /**
+   * Milliseconds every request waits before it is answered, as the round trip to a distant
+   * CRM would. Read on every request, so a benchmark may change it between phases.
+   * @default 0
+   */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -110,6 +116,9 @@ export function createTraffic(options: TrafficOptions = {}) {
     get peak() {
       return peak;
     },
+    get latencyMs() {
+      return options.latencyMs ?? 0;
+    },
   };
 }
 
@@ -125,19 +134,20 @@ export type TransportFault =
 
 /**
  * Takes a request in as a CRM's front door would: reads its body, counts it against the window,
- * takes its fault, and carries out a reset (returns undefined) or a delay. `drop` records the
- * request as unanswered and destroys the connection.
+ * takes its fault, waits the fixed latency, and carries out a reset (returns undefined) or a
+ * delay. `drop` records the request as unanswered and destroys the connection.
  */
 export async function receive<F extends { readonly kind: string }>(
   req: IncomingMessage,
   path: string,
   faults: { take(path: string): F | undefined },
-  traffic: { arrive(): boolean },
+  traffic: { arrive(): boolean; readonly latencyMs?: number },
   drop: () => void,
 ): Promise<{ raw: string; fault: F | undefined; withinLimit: boolean } | undefined> {
   const raw = await readBody(req);
   const withinLimit = traffic.arrive();
   const fault = faults.take(path);
+  if (traffic.latencyMs) await delay(traffic.latencyMs);
   if (fault?.kind === 'reset') {
     drop();
     return undefined;

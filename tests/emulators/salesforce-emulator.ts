@@ -103,6 +103,8 @@ export interface RecordedCall {
   readonly method: string;
   readonly path: string;
   readonly status: number;
+  /** The SOQL of a query (`?q=`), which tells a Lead query from a Task query. */
+  readonly soql?: string;
 }
 
 export type SalesforceFault =
@@ -608,7 +610,9 @@ export async function startSalesforceEmulator(
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
-    const record = (status: number) => requests.push({ method, path: url.pathname, status });
+    const soql = url.searchParams.get('q');
+    const record = (status: number) =>
+      requests.push({ method, path: url.pathname, status, ...(soql ? { soql } : {}) });
     const drop = () => {
       record(0);
       req.socket.destroy();
