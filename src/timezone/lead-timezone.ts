@@ -55,16 +55,42 @@ function countryZones(country: string): string[] {
  * The single zone a list determines, if it does: zones that keep the same clock all year
  * (Europe/Berlin and Europe/Zurich) count as one.
  */
-function singleZone(zones: readonly string[], around: number): string | undefined {
-  const valid = zones.filter((z) => IANAZone.isValidZone(z));
-  const year = DateTime.fromMillis(around, { zone: 'UTC' }).year;
+function decideSingleZone(zones: readonly string[], year: number): string | undefined {
+  const valid = zones.filter(isValidZone);
   const clock = (zone: string) =>
     [1, 4, 7, 10]
       .map((month) => DateTime.fromObject({ year, month, day: 15 }, { zone }).offset)
       .join();
   const first = valid[0];
   if (first === undefined) return undefined;
-  return valid.every((z) => clock(z) === clock(first)) ? first : undefined;
+  const firstClock = clock(first);
+  return valid.every((z) => clock(z) === firstClock) ? first : undefined;
+}
+
+// Asking Intl about a zone costs tens of microseconds, and leads share a few hundred zones and
+// zone lists (one per phone prefix or country): each is decided once (a list once per year).
+const VALID_ZONES = new Map<string, boolean>();
+const SINGLE_ZONES = new Map<string, string | undefined>();
+const MAX_CACHED = 10_000;
+
+function isValidZone(zone: string): boolean {
+  let valid = VALID_ZONES.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (VALID_ZONES.size >= MAX_CACHED) VALID_ZONES.clear();
+    VALID_ZONES.set(zone, valid);
+  }
+  return valid;
+}
+
+function singleZone(zones: readonly string[], around: number): string | undefined {
+  const year = new Date(around).getUTCFullYear();
+  const key = `${year} ${zones.join(' ')}`;
+  if (SINGLE_ZONES.has(key)) return SINGLE_ZONES.get(key);
+  const zone = decideSingleZone(zones, year);
+  if (SINGLE_ZONES.size >= MAX_CACHED) SINGLE_ZONES.clear();
+  SINGLE_ZONES.set(key, zone);
+  return zone;
 }
 
 /**
@@ -76,7 +102,7 @@ export function leadTimezone(
   teamZone: string,
   at: number,
 ): { zone: string; source: TimezoneSource } {
-  if (lead.timezone && IANAZone.isValidZone(lead.timezone)) {
+  if (lead.timezone && isValidZone(lead.timezone)) {
     return { zone: lead.timezone, source: 'lead' };
   }
   const byPhone = lead.phone ? singleZone(phoneZones(lead.phone, lead.country), at) : undefined;
