@@ -6,6 +6,7 @@ import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import type { Config } from './config/config.ts';
 import { scheduleFrom } from './config/schedule.ts';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.ts';
+import type { LoadMonitor } from './http/load-monitor.ts';
 import { RequestLog } from './http/request-log.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
@@ -31,6 +32,8 @@ export interface AppDeps {
    * Without them the app makes its own, without the connector's or the process's.
    */
   readonly metrics?: Metrics | undefined;
+  /** The process's event-loop delay, for shedding when the CPU is saturated. */
+  readonly load?: LoadMonitor | undefined;
   /** Epoch milliseconds; tests pass a fixed clock. */
   readonly now?: () => number;
 }
@@ -78,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deadlineMs: config.webhookDeadlineMs,
     gate,
     requests: connector.typicalRequests,
+    load: deps.load,
   };
 
   await app.register(healthRoutes, { connector });

@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { createConnector } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/config.ts';
+import { createLoadMonitor } from './http/load-monitor.ts';
 import { createLogger } from './http/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
 
@@ -35,7 +36,8 @@ if (start) {
   }
 }
 
-const app = await buildApp({ config, connector, sandbox, logger, gate, metrics });
+const load = createLoadMonitor(config.maxEventLoopDelayMs);
+const app = await buildApp({ config, connector, sandbox, logger, gate, metrics, load });
 
 // On SIGTERM/SIGINT: stop accepting, let in-flight webhooks finish, then exit.
 closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
@@ -43,6 +45,7 @@ closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
   else logger.info({ signal }, 'shutting down');
   await app.close();
   await connector.close();
+  load.close();
 });
 
 await app.listen({ port: config.port, host: config.host });

@@ -79,6 +79,11 @@ const DEFAULT_CRM_MAX_CONCURRENCY: Record<CrmName, number> = {
 };
 /** HubSpot stops waiting for a webhook answer after 5 s; 1 s of margin covers the network. */
 const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
+/**
+ * Past this p99 event-loop delay the process is CPU-bound: new deliveries are shed (429) rather
+ * than answered after the sender's timeout. A healthy process stays under 50 ms.
+ */
+const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 500;
 /** A report reads the CRM for at most this long, then answers 422 `window_too_large`. */
 const DEFAULT_REPORT_TIMEOUT_MS = 30_000;
 
@@ -105,6 +110,8 @@ export interface Config {
   readonly dryRun: boolean;
   /** Time a webhook may take before it answers 503 + Retry-After. @default 4000 */
   readonly webhookDeadlineMs: number;
+  /** Event-loop p99 delay above which new webhook deliveries are shed; 0 is off. */
+  readonly maxEventLoopDelayMs: number;
   /** How long `GET /reports/attempts` may read the CRM. */
   readonly reportTimeoutMs: number;
   /** CRM requests per 10 s; 0 is no limit. @default per CRM, see DEFAULT_CRM_RATE_LIMIT */
@@ -247,6 +254,7 @@ function envSchema(readFile: ReadFile) {
       .default(false),
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
     REPORT_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
+    MAX_EVENT_LOOP_DELAY_MS: count(0, 60_000).default(DEFAULT_MAX_EVENT_LOOP_DELAY_MS),
     CRM_RATE_LIMIT: count(0, 100_000).optional(),
     CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
     ADMIN_TOKEN: secret.min(24, 'must be at least 24 characters (use a random value)').optional(),
@@ -336,6 +344,7 @@ export function loadConfig(
       dryRun: e.DRY_RUN,
       webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
       reportTimeoutMs: e.REPORT_TIMEOUT_MS,
+      maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
       crmRateLimit: e.CRM_RATE_LIMIT ?? DEFAULT_CRM_RATE_LIMIT[e.CRM],
       crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? DEFAULT_CRM_MAX_CONCURRENCY[e.CRM],
       ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),

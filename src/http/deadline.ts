@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { type RequestGate, type WorkBudget, withBudget } from '../../connectors/request-gate.ts';
 import { HttpError } from './errors.ts';
+import type { LoadMonitor } from './load-monitor.ts';
 
 export interface DeadlineOptions {
   /** Time the sender waits for an answer, less a margin. */
@@ -9,6 +10,8 @@ export interface DeadlineOptions {
   readonly gate?: RequestGate | undefined;
   /** Requests the work typically makes, reserved in the gate's queue estimate. */
   readonly requests: number;
+  /** The process's own load: a CPU-bound process sheds new deliveries too. */
+  readonly load?: Pick<LoadMonitor, 'delayMs' | 'overloaded'> | undefined;
 }
 
 /** Spreads the redeliveries of a shed burst over [wait, 2 × wait] instead of one instant. */
@@ -25,7 +28,18 @@ export async function withinDeadline<T>(
   options: DeadlineOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  const { deadlineMs, gate } = options;
+  const { deadlineMs, gate, load } = options;
+  if (load?.overloaded()) {
+    const delayMs = Math.round(load.delayMs());
+    request.log.warn({ eventLoopDelayMs: delayMs }, 'process overloaded; delivery shed');
+    throw new HttpError(
+      429,
+      'overloaded',
+      `The service is overloaded (its event loop runs ${delayMs} ms late); deliver again later`,
+      undefined,
+      spread(2000),
+    );
+  }
   // The whole delivery must fit: a first request that starts in time is no use if the last one
   // waits for the next window and the sender gives up.
   const queued = gate?.expectedWaitMs(options.requests) ?? 0;

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { LoadMonitor } from '../../src/http/load-monitor.ts';
 import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
 import { serveApp, testConfig } from './test-app.ts';
@@ -65,11 +66,11 @@ export function hubspotEvent(fields: Record<string, unknown>): Record<string, un
 export async function startHubSpotApp(
   startAt: string,
   env: Record<string, string> = {},
-  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger } = {},
+  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger; load?: LoadMonitor } = {},
 ): Promise<HubSpotTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const { logger, ...emulatorOptions } = options;
+  const { logger, load, ...emulatorOptions } = options;
   const emulator = await startHubSpotEmulator({ now: clock, ...emulatorOptions });
   const config = testConfig({
     CRM: 'hubspot',
@@ -80,7 +81,7 @@ export async function startHubSpotApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const { app, serviceUrl } = await serveApp(config, clock, logger);
+  const { app, serviceUrl } = await serveApp(config, clock, logger, load);
   const replicas: FastifyInstance[] = [];
 
   const deliverTo =

@@ -4,6 +4,7 @@ import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import type { LoadMonitor } from '../../src/http/load-monitor.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 
 export interface TestApp {
@@ -51,6 +52,7 @@ export async function serveApp(
   config: Config,
   clock: () => number,
   logger: FastifyBaseLogger = pino({ level: 'silent' }),
+  load?: LoadMonitor,
 ) {
   const metrics = createMetrics({
     crm: config.crm,
@@ -66,6 +68,7 @@ export async function serveApp(
     gate: chosen.value.gate,
     metrics,
     logger,
+    load,
     now: clock,
   });
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
