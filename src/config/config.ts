@@ -7,7 +7,7 @@ import type { Cadence, MinuteRange } from '../engine/types.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
 import { type Parsed, parseRange, parseWeeklyHours } from './hours.ts';
 
-export const CRM_NAMES = ['sandbox', 'hubspot', 'salesforce'] as const;
+const CRM_NAMES = ['sandbox', 'hubspot', 'salesforce'] as const;
 export type CrmName = (typeof CRM_NAMES)[number];
 
 export interface HubSpotConfig {
@@ -48,17 +48,14 @@ export interface SalesforceConfig {
   readonly contactedLeadStatuses: readonly string[];
 }
 
-export const DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES = [
-  'Open - Not Contacted',
-  'Working - Contacted',
-];
-export const DEFAULT_SALESFORCE_API_VERSION = '65.0';
+const DEFAULT_SALESFORCE_OPEN_LEAD_STATUSES = ['Open - Not Contacted', 'Working - Contacted'];
+const DEFAULT_SALESFORCE_API_VERSION = '65.0';
 
-export const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
+const DEFAULT_HUBSPOT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
 
 /** Statuses that mean a conversation happened; a converted lead always counts as reached. */
-export const DEFAULT_HUBSPOT_CONTACTED_LEAD_STATUSES = ['CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL'];
-export const DEFAULT_SALESFORCE_CONTACTED_LEAD_STATUSES = ['Working - Contacted'];
+const DEFAULT_HUBSPOT_CONTACTED_LEAD_STATUSES = ['CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL'];
+const DEFAULT_SALESFORCE_CONTACTED_LEAD_STATUSES = ['Working - Contacted'];
 
 /**
  * Requests per 10 s. HubSpot allows 100 per 10 s to public apps and to private apps on Free and

@@ -117,11 +117,16 @@ function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
 
-function sendAnswer(reply: FastifyReply, answer: ErrorAnswer) {
+/** Sends an answer: `payload` is our JSON error body unless the wire format has its own. */
+export function sendAnswer(
+  reply: FastifyReply,
+  answer: ErrorAnswer,
+  payload: unknown = body(answer.code, answer.message, answer.issues),
+) {
   if (answer.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(answer.retryAfterSeconds));
   }
-  return reply.code(answer.status).send(body(answer.code, answer.message, answer.issues));
+  return reply.code(answer.status).send(payload);
 }
 
 /**

@@ -12,7 +12,7 @@ const SECRET_KEYS = [
 ];
 
 /** Paths never written to the logs: credentials and a lead's contact details. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-hubspot-signature"]',
@@ -26,25 +26,44 @@ export const REDACT_PATHS = [
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/g;
 const PHONE = /\+\d[\d\s().-]{5,18}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/g;
 
-/** Masks emails and phone numbers in strings, inside plain objects and arrays. */
+/**
+ * Masks emails and phone numbers in strings, inside plain objects and arrays. It runs on every
+ * log line, so a string is searched only when it could hold one, and an object or array is
+ * copied only when something in it changed.
+ */
 export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') {
-    return value.replace(EMAIL, '[email]').replace(PHONE, '[phone]');
+    const masked = value.includes('@') ? value.replace(EMAIL, '[email]') : value;
+    return /\d/.test(masked) ? masked.replace(PHONE, '[phone]') : masked;
   }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const clean = scrub(item, depth + 1);
+      if (clean !== item) {
+        copy ??= [...value];
+        copy[i] = clean;
+      }
+    });
+    return copy ?? value;
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
-  const copy: Record<string, unknown> = {};
+  let copy: Record<string, unknown> | undefined;
   for (const [key, item] of Object.entries(value)) {
     // Errors go through the `err` serializer, which scrubs what it keeps of them.
-    copy[key] = item instanceof Error ? item : scrub(item, depth + 1);
+    const clean = item instanceof Error ? item : scrub(item, depth + 1);
+    if (clean !== item) {
+      copy ??= { ...value };
+      copy[key] = clean;
+    }
   }
-  return copy;
+  return copy ?? value;
 }
 
-/** The options every logger of the service uses, tests included. */
-export function loggerOptions(level: string): LoggerOptions {
+/** The options every logger of the service uses. */
+function loggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

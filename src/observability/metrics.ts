@@ -9,7 +9,7 @@ export type DecisionOutcome = 'created' | 'closed' | 'stopped' | 'finished' | 'r
 /** What the pipeline reports: decisions, the tasks it wrote, and the speed to lead. */
 export interface PipelineMetrics {
   decided(outcome: DecisionOutcome): void;
-  written(channel: string, action: 'created' | 'closed' | 'reassigned', count: number): void;
+  written(channel: string, action: 'created' | 'closed' | 'reassigned'): void;
   /** Seconds from the lead's creation in the CRM to its first task being written. */
   firstTaskWritten(seconds: number): void;
 }
@@ -180,9 +180,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     sweep: (result) => sweeps.inc({ result }),
     decided: (outcome) => decisions.inc({ outcome }),
-    written(channel, action, count) {
-      if (count > 0) tasks.inc({ channel, action }, count);
-    },
+    written: (channel, action) => tasks.inc({ channel, action }),
     firstTaskWritten: (seconds) => speedToLead.observe(Math.max(0, seconds)),
   };
 }

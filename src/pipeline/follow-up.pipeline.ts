@@ -94,8 +94,10 @@ function summary(decision: Decision) {
 /** Rounds of read, decide and write per delivery before the failure goes back to the sender. */
 const ROUNDS = 2;
 
+const hasChanges = (d: Decision) => d.create.length + d.close.length + d.reassign.length > 0;
+
 /** One label per decision: a stop or the end of the cadence first, then what it changes. */
-export function outcomeOf(decision: Decision): DecisionOutcome {
+function outcomeOf(decision: Decision): DecisionOutcome {
   if (decision.state.status !== 'active') return decision.state.status;
   if (decision.create.length > 0) return 'created';
   if (decision.close.length > 0) return 'closed';
@@ -169,6 +171,43 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     }
   }
 
+  /** Decides one lead and logs the decision; a sweep leaves old leads with no cadence alone. */
+  function decideLead(
+    leadId: string,
+    record: LeadRecord,
+    at: number,
+    log: PipelineLog,
+    options: ReconcileOptions,
+  ): { outcome: DecidedLead; decision: Decision | undefined } {
+    const createdAt = Date.parse(record.lead.createdAt);
+    const tz = leadTimezone(record.lead, schedule.teamZone, createdAt);
+    const untouched =
+      options.startCadencesFrom !== undefined &&
+      record.tasks.length === 0 &&
+      createdAt < options.startCadencesFrom;
+    const decision = untouched
+      ? undefined
+      : plan(snapshotOf(record, tz.zone), cadence, at, schedule);
+    const changed = decision !== undefined && hasChanges(decision);
+    if (decision) {
+      // A sweep re-decides many leads that need nothing: those lines are for debugging.
+      const level = changed || dryRun ? 'info' : 'debug';
+      log[level]({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
+    }
+    const outcome: DecidedLead = {
+      leadId,
+      found: true,
+      state: decision?.state ?? { status: 'active' },
+      timezone: tz.zone,
+      timezoneSource: tz.source,
+      created: decision?.create.length ?? 0,
+      closed: decision?.close.length ?? 0,
+      reassigned: decision?.reassign.length ?? 0,
+      written: changed && !dryRun,
+    };
+    return { outcome, decision };
+  }
+
   async function decideAndApply(
     ids: readonly string[],
     log: PipelineLog,
@@ -177,7 +216,6 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     const records = await connector.loadLeads(ids);
     const at = now();
     const outcomes: LeadOutcome[] = [];
-    const decisions: Decision[] = [];
     const decided: Decided[] = [];
     for (const leadId of ids) {
       const record = records.get(leadId);
@@ -186,41 +224,16 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
         outcomes.push({ leadId, found: false });
         continue;
       }
-      const tz = leadTimezone(record.lead, schedule.teamZone, Date.parse(record.lead.createdAt));
-      const untouched =
-        options.startCadencesFrom !== undefined &&
-        record.tasks.length === 0 &&
-        Date.parse(record.lead.createdAt) < options.startCadencesFrom;
-      const decision = untouched
-        ? undefined
-        : plan(snapshotOf(record, tz.zone), cadence, at, schedule);
-      const changed =
-        decision !== undefined &&
-        decision.create.length + decision.close.length + decision.reassign.length > 0;
-      if (decision && changed) decisions.push(decision);
-      if (decision) {
-        decided.push({ decision, record });
-        // A sweep re-decides many leads that need nothing: those lines are for debugging.
-        const level = changed || dryRun ? 'info' : 'debug';
-        log[level]({ leadId, timezone: tz.zone, dryRun, ...summary(decision) }, 'cadence decided');
-      }
-      outcomes.push({
-        leadId,
-        found: true,
-        state: decision?.state ?? { status: 'active' },
-        timezone: tz.zone,
-        timezoneSource: tz.source,
-        created: decision?.create.length ?? 0,
-        closed: decision?.close.length ?? 0,
-        reassigned: decision?.reassign.length ?? 0,
-        written: changed && !dryRun,
-      });
+      const { outcome, decision } = decideLead(leadId, record, at, log, options);
+      outcomes.push(outcome);
+      if (decision) decided.push({ decision, record });
     }
+    // A decision is a superset of the changes it asks for.
+    const decisions = decided.map((d) => d.decision).filter(hasChanges);
     if (decisions.length === 0 || dryRun) {
       report(decided, false);
       return outcomes;
     }
-    // A decision is a superset of the changes it asks for.
     const created = await connector.applyChanges(decisions);
     report(decided, true);
     // A twin is a task this round does not know: the ones it read or wrote need no re-read.
@@ -246,7 +259,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     for (const { decision, record } of decided) {
       metrics.decided(outcomeOf(decision));
       if (!written) continue;
-      for (const task of decision.create) metrics.written(task.channel, 'created', 1);
+      for (const task of decision.create) metrics.written(task.channel, 'created');
       countChanged('closed', record.tasks, decision.close);
       countChanged('reassigned', record.tasks, decision.reassign);
       if (record.tasks.length === 0 && decision.create.length > 0) {
@@ -262,7 +275,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   ): void {
     if (!metrics || changed.length === 0) return;
     const channels = new Map(tasks.map((t) => [t.id, t.channel]));
-    for (const { taskId } of changed) metrics.written(channels.get(taskId) ?? 'unknown', action, 1);
+    for (const { taskId } of changed) metrics.written(channels.get(taskId) ?? 'unknown', action);
   }
 
   /**
@@ -273,7 +286,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   async function removeTwins(
     leadIds: string[],
     log: PipelineLog,
-    known?: ReadonlyMap<string, CadenceTask>,
+    known: ReadonlyMap<string, CadenceTask>,
   ): Promise<Map<string, number>> {
     const closed = new Map<string, number>();
     if (leadIds.length === 0) return closed;

@@ -1,3 +1,4 @@
+import { idBatches } from '../../connectors/batching.ts';
 import { type CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
 import { withBudget } from '../../connectors/request-gate.ts';
 import { type FollowUpPipeline, type PipelineLog, totalsOf } from './follow-up.pipeline.ts';
@@ -54,19 +55,9 @@ export function sweep(
         totals.failed += ids.length;
       }
     };
-    let pending: string[] = [];
-    for await (const page of connector.leadsTouchedSince(totals.since)) {
-      for (const id of page) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        pending.push(id);
-      }
-      while (pending.length >= CHUNK) {
-        await run(pending.slice(0, CHUNK));
-        pending = pending.slice(CHUNK);
-      }
+    for await (const ids of idBatches(connector.leadsTouchedSince(totals.since), CHUNK, seen)) {
+      await run(ids);
     }
-    if (pending.length > 0) await run(pending);
     totals.leads = seen.size;
     return totals;
   });

@@ -1,4 +1,4 @@
-import { type AttemptsReport, CURVE_NAMES, type CurvePoint } from './attempts-report.ts';
+import { type AttemptsReport, CURVE_NAMES, type CurvePoint } from './report-shape.ts';
 
 const POINT_COLUMNS = {
   attempted: 'attempted',

@@ -5,7 +5,7 @@ import {
   type CurvePoint,
   round,
   type SpeedBucketName,
-} from './attempts-report.ts';
+} from './report-shape.ts';
 
 const CHART = { width: 640, height: 320, left: 64, right: 24, top: 24, bottom: 56 } as const;
 const PLOT_W = CHART.width - CHART.left - CHART.right;

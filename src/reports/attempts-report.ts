@@ -1,20 +1,24 @@
 import type { AttemptChannel, CadenceCap, LeadAttempts } from './lead-attempts.ts';
+import {
+  type AttemptsReport,
+  type CurvePoint,
+  round,
+  SPEED_BUCKETS,
+  type SpeedBucket,
+  type SpeedBucketName,
+  type SpeedToLead,
+} from './report-shape.ts';
 
 export { attemptsReportCsv } from './attempts-csv.ts';
 export { attemptsReportHtml } from './attempts-html.ts';
 export {
   type Attempt,
-  type AttemptChannel,
-  type AttemptsOfOptions,
   attemptsOf,
-  type CadenceCap,
-  CLOCK_SKEW_MS,
   cadenceCap,
   type LeadAttempts,
   type Reach,
-  type ReachEvidence,
-  SAME_ATTEMPT_MS,
 } from './lead-attempts.ts';
+export type { AttemptsReport } from './report-shape.ts';
 
 export interface AttemptsReportOptions {
   /** Leads created at or after this ISO instant. */
@@ -30,88 +34,8 @@ export interface AttemptsReportOptions {
   readonly cap: CadenceCap;
 }
 
-/** One attempt number on one curve (all attempts, calls only or emails only). */
-export interface CurvePoint {
-  readonly attempt: number;
-  /** Leads with at least this many attempts on the curve's channel(s). */
-  readonly attempted: number;
-  /** Leads reached at exactly this attempt. */
-  readonly reached: number;
-  /** Leads reached at this attempt or an earlier one. */
-  readonly cumulative: number;
-  /** `cumulative` over the curve's `reached`: the research curve. `null` when none. */
-  readonly shareOfReached: number | null;
-  /** `cumulative` over all the leads of the window. */
-  readonly shareOfLeads: number;
-}
-
-export interface AttemptCurve {
-  /** Leads reached at an attempt of the curve's channel(s). */
-  readonly reached: number;
-  /** `null` when no lead was reached on this curve. */
-  readonly yourNumber: number | null;
-  readonly cadenceCap: number;
-  readonly points: readonly CurvePoint[];
-}
-
-export const SPEED_BUCKETS = [
-  'within_1m',
-  '1m_to_5m',
-  '5m_to_1h',
-  'over_1h',
-  'never_attempted',
-] as const;
-export type SpeedBucketName = (typeof SPEED_BUCKETS)[number];
-
-export interface SpeedBucket {
-  readonly bucket: SpeedBucketName;
-  readonly leads: number;
-  readonly reached: number;
-  /** `null` when the bucket has no lead. */
-  readonly reachedRate: number | null;
-}
-
-export interface SpeedToLead {
-  /** Leads with at least one attempt: the population of the percentiles. */
-  readonly attempted: number;
-  readonly medianSeconds: number | null;
-  readonly p90Seconds: number | null;
-  /** Shares of all leads first attempted within 1 minute, 5 minutes, 1 hour. */
-  readonly within1m: number | null;
-  readonly within5m: number | null;
-  readonly within1h: number | null;
-  readonly buckets: readonly SpeedBucket[];
-}
-
-export interface AttemptsReport {
-  readonly window: { readonly since: string; readonly until: string };
-  readonly marginal: number;
-  readonly leads: number;
-  readonly attempted: number;
-  /** All reached leads, with or without an attempt. */
-  readonly reached: number;
-  readonly reachedWithoutAttempt: number;
-  /** Reached leads known only from their status. */
-  readonly reachedByStatus: number;
-  readonly reachRate: number | null;
-  readonly curves: {
-    readonly all: AttemptCurve;
-    readonly calls: AttemptCurve;
-    readonly emails: AttemptCurve;
-  };
-  readonly speedToLead: SpeedToLead;
-}
-
 type CurveKey = 'all' | AttemptChannel;
 
-/** Rounds to `digits` decimals: figures are computed exact and rounded only for output. */
-export const round = (x: number, digits: number): number => {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-};
-
-/** The curves of a report, in the order the CSV and the page show them. */
-export const CURVE_NAMES = ['all', 'calls', 'emails'] as const;
 const share = (part: number, whole: number): number | null =>
   whole === 0 ? null : round(part / whole, 4);
 
@@ -132,7 +56,7 @@ function reachedOn(lead: LeadAttempts, key: CurveKey): number | undefined {
  * The smallest n >= 1 such that every attempt k > n adds less than `marginal` to the cumulative
  * share of reached leads; the increment at k is exactly reachedAt[k] / reached.
  */
-export function yourNumber(reachedAt: readonly number[], marginal: number): number | null {
+function yourNumber(reachedAt: readonly number[], marginal: number): number | null {
   const reached = reachedAt.reduce((sum, n) => sum + n, 0);
   if (reached === 0) return null;
   for (let k = reachedAt.length - 1; k >= 1; k--) {

@@ -1,4 +1,4 @@
-import { chunks } from '../../connectors/batching.ts';
+import { idBatches } from '../../connectors/batching.ts';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
 import { deadlineError, withBudget } from '../../connectors/request-gate.ts';
@@ -40,16 +40,15 @@ export function collectAttempts(
   const seen = new Set<string>();
   return withBudget(budget, async () => {
     try {
-      for await (const page of connector.leadsCreatedBetween(since, until)) {
-        for (const part of chunks(page, BATCH)) {
-          // The sandbox makes no CRM request, so the deadline is checked here too.
-          if (signal.aborted) throw deadlineError();
-          const records = await connector.loadLeads(part);
-          for (const record of records.values()) {
-            if (seen.has(record.lead.id)) continue;
-            seen.add(record.lead.id);
-            leads.push(attemptsOf(record, { reachedByStatus: record.lead.contacted }));
-          }
+      for await (const ids of idBatches(connector.leadsCreatedBetween(since, until), BATCH)) {
+        // The sandbox makes no CRM request, so the deadline is checked here too.
+        if (signal.aborted) throw deadlineError();
+        const records = await connector.loadLeads(ids);
+        for (const record of records.values()) {
+          // A 15-character id read back as its 18-character form is the same lead.
+          if (seen.has(record.lead.id)) continue;
+          seen.add(record.lead.id);
+          leads.push(attemptsOf(record, { reachedByStatus: record.lead.contacted }));
         }
       }
       return leads;

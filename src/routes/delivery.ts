@@ -1,7 +1,8 @@
-import type { FastifyRequest } from 'fastify';
-import type { CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
-import { type EventCounts, note, noteDelivery } from '../http/request-log.ts';
+import { keepBodiesRaw } from '../http/raw-body.ts';
+import { countAsDeliveries, type EventCounts, note, noteDelivery } from '../http/request-log.ts';
 import {
   type DeliveryTotals,
   type FollowUpPipeline,
@@ -14,6 +15,15 @@ export interface DeliveryOptions {
   readonly connector: CrmConnector;
   readonly pipeline: FollowUpPipeline;
   readonly deadline: DeadlineOptions;
+}
+
+/**
+ * What every webhook plugin sets up first: bodies kept raw (signatures and SOAP need the bytes
+ * as sent), and every request counted as a delivery from `source`, refused ones included.
+ */
+export function webhookScope(app: FastifyInstance, source: 'hubspot' | 'salesforce'): void {
+  keepBodiesRaw(app);
+  countAsDeliveries(app, source);
 }
 
 export interface DeliveryInfo {
@@ -29,16 +39,16 @@ const LOGGED_IDS = 100;
 
 /**
  * A webhook's work, the same for every CRM: the leads it names and the leads of the records it
- * names, re-decided within the deadline. Returns the totals, and the first lead the CRM
- * refused: the route answers that refusal after everything else is written. The delivery's
- * lead ids and totals go on its log line.
+ * names, re-decided within the deadline. Returns the totals; when the CRM refused a lead, that
+ * refusal is thrown once everything else is written, so the sender shows the failure. The
+ * delivery's lead ids and totals go on its log line.
  */
 export async function handleDelivery(
   request: FastifyRequest,
   { connector, pipeline, deadline }: DeliveryOptions,
   plan: LeadsToDecide,
   { source, events, normalizeId = (id) => id }: DeliveryInfo,
-): Promise<{ totals: DeliveryTotals; refused: CrmError | undefined }> {
+): Promise<DeliveryTotals> {
   noteDelivery(request, source, events);
   const outcomes = await withinDeadline(request, deadline, async () => {
     const fromActivities =
@@ -49,5 +59,7 @@ export async function handleDelivery(
   });
   const totals = totalsOf(outcomes);
   note(request, totals);
-  return { totals, refused: firstRefusal(outcomes) };
+  const refused = firstRefusal(outcomes);
+  if (refused) throw refused;
+  return totals;
 }

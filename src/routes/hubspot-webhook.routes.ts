@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HttpError, parseInput } from '../http/errors.ts';
-import { keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import { countAsDeliveries, countEvents, note } from '../http/request-log.ts';
+import { parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { countEvents, note } from '../http/request-log.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
-import { type DeliveryOptions, handleDelivery } from './delivery.ts';
+import { type DeliveryOptions, handleDelivery, webhookScope } from './delivery.ts';
 
 export interface HubSpotWebhookOptions extends DeliveryOptions {
   readonly clientSecret: string;
@@ -47,8 +47,7 @@ const deliverySchema = z.array(eventSchema).max(1000);
 export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
   const { clientSecret, publicUrl, now } = options;
   // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
-  keepBodiesRaw(app);
-  countAsDeliveries(app, 'hubspot');
+  webhookScope(app, 'hubspot');
 
   app.post('/webhooks/hubspot', async (request) => {
     const raw = rawBody(request);
@@ -71,30 +70,19 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     }
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events);
-    const attempt = Math.max(0, ...events.map((e) => e.attemptNumber ?? 0));
-    note(request, {
-      events: events.length,
+    const about = {
       ignored: plan.ignored.length,
-      ignoredEvents: plan.ignored.slice(0, 20),
       signature: signed.version,
-      attempt,
-    });
-    const { totals, refused } = await handleDelivery(request, options, plan, {
+      attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
+    };
+    note(request, { events: events.length, ...about, ignoredEvents: plan.ignored.slice(0, 20) });
+    const totals = await handleDelivery(request, options, plan, {
       source: 'hubspot',
       events: countEvents(
         events.map((e) => e.type),
         plan.ignored.map((e) => e.type),
       ),
     });
-    const summary = {
-      events: events.length,
-      ...totals,
-      ignored: plan.ignored.length,
-      signature: signed.version,
-      attempt,
-    };
-    // Everything else is written; the refusal goes back so HubSpot shows the failure.
-    if (refused) throw refused;
-    return summary;
+    return { events: events.length, ...totals, ...about };
   });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { hasBearer } from '../http/bearer.ts';
-import { HttpError } from '../http/errors.ts';
+import { requireBearer } from '../http/bearer.ts';
 
 export interface MetricsRoutesOptions {
   readonly registry: Registry;
@@ -15,13 +14,7 @@ export async function metricsRoutes(
   { registry, token }: MetricsRoutesOptions,
 ) {
   app.get('/metrics', async (request, reply) => {
-    if (token !== undefined && !hasBearer(request, token)) {
-      throw new HttpError(
-        401,
-        'invalid_token',
-        'A valid Authorization: Bearer <METRICS_TOKEN> is required',
-      );
-    }
+    if (token !== undefined) requireBearer(request, token, 'METRICS_TOKEN');
     const text = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(text);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
-import { hasBearer } from '../http/bearer.ts';
+import { requireAdminToken, requireBearer } from '../http/bearer.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { note } from '../http/request-log.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -27,20 +27,8 @@ export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRo
   const { adminToken, connector, pipeline, now, metrics } = options;
 
   app.post('/reconcile', async (request) => {
-    if (adminToken === undefined) {
-      throw new HttpError(
-        404,
-        'admin_disabled',
-        'POST /reconcile is off: set ADMIN_TOKEN to use it',
-      );
-    }
-    if (!hasBearer(request, adminToken)) {
-      throw new HttpError(
-        401,
-        'invalid_token',
-        'A valid Authorization: Bearer <ADMIN_TOKEN> is required',
-      );
-    }
+    requireAdminToken(adminToken, 'POST /reconcile is off: set ADMIN_TOKEN to use it');
+    requireBearer(request, adminToken, 'ADMIN_TOKEN');
     const { since } = parseInput(query, request.query, 'query');
     const at = now();
     const from = since === undefined ? at - HOUR_MS : Date.parse(since);

@@ -1,9 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import type { Cadence } from '../engine/types.ts';
-import { hasBearer } from '../http/bearer.ts';
+import { hasBasicPassword, hasBearer, requireAdminToken, requireBearer } from '../http/bearer.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { note } from '../http/request-log.ts';
 import {
@@ -45,45 +44,35 @@ const query = z
   })
   .strict();
 
-/** `Authorization: Basic` with the admin token as password: what a browser sends after a prompt. */
-function hasBasic(request: FastifyRequest, expected: string): boolean {
-  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/.exec(request.headers.authorization ?? '')?.[1];
-  if (encoded === undefined) return false;
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-  const password = decoded.slice(decoded.indexOf(':') + 1);
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return decoded.includes(':') && timingSafeEqual(digest(password), digest(expected));
-}
-
 export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutesOptions) {
   const { adminToken, connector, cadence, now, timeoutMs } = options;
+  const cap = cadenceCap(cadence);
 
   function authorize(request: FastifyRequest, reply: FastifyReply, browser: boolean): void {
-    if (adminToken === undefined) {
-      throw new HttpError(
-        404,
-        'admin_disabled',
-        'The reports are off: set ADMIN_TOKEN to use them',
-      );
+    requireAdminToken(adminToken, 'The reports are off: set ADMIN_TOKEN to use them');
+    if (!browser) {
+      requireBearer(request, adminToken, 'ADMIN_TOKEN');
+      return;
     }
-    if (hasBearer(request, adminToken) || (browser && hasBasic(request, adminToken))) return;
+    if (hasBearer(request, adminToken) || hasBasicPassword(request, adminToken)) return;
     // A browser asks for the token itself (any user name, the token as password).
-    if (browser) reply.header('www-authenticate', `Basic realm="${REALM}", charset="UTF-8"`);
+    reply.header('www-authenticate', `Basic realm="${REALM}", charset="UTF-8"`);
     throw new HttpError(
       401,
       'invalid_token',
-      browser
-        ? 'Sign in with any user name and ADMIN_TOKEN as the password, or send Authorization: Bearer <ADMIN_TOKEN>'
-        : 'A valid Authorization: Bearer <ADMIN_TOKEN> is required',
+      'Sign in with any user name and ADMIN_TOKEN as the password, or send Authorization: Bearer <ADMIN_TOKEN>',
     );
   }
 
-  async function report(request: FastifyRequest): Promise<AttemptsReport> {
+  async function report(
+    request: FastifyRequest,
+  ): Promise<{ built: AttemptsReport; format: 'json' | 'csv' | undefined }> {
     const input = parseInput(query, request.query, 'query');
-    const until = input.until === undefined ? now() : Date.parse(input.until);
+    const at = now();
+    const until = input.until === undefined ? at : Date.parse(input.until);
     const since =
       input.since === undefined ? until - DEFAULT_DAYS * DAY_MS : Date.parse(input.since);
-    if (since >= until || since > now()) {
+    if (since >= until || since > at) {
       throw new HttpError(
         400,
         'invalid_window',
@@ -99,11 +88,11 @@ export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutes
       const leads = await collectAttempts(connector, window.since, window.until, timeoutMs);
       const built = buildAttemptsReport(leads, {
         ...window,
-        cap: cadenceCap(cadence),
+        cap,
         ...(input.marginal === undefined ? {} : { marginal: input.marginal }),
       });
       note(request, { leads: built.leads, reached: built.reached });
-      return built;
+      return { built, format: input.format };
     } catch (error) {
       if (!(error instanceof WindowTooLarge)) throw error;
       const seconds = Math.round(timeoutMs / 1000);
@@ -117,8 +106,7 @@ export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutes
 
   app.get('/reports/attempts', async (request, reply) => {
     authorize(request, reply, false);
-    const format = (request.query as { format?: unknown }).format;
-    const built = await report(request);
+    const { built, format } = await report(request);
     if (format !== 'csv') return built;
     const name = `attempts-${built.window.since.slice(0, 10)}-${built.window.until.slice(0, 10)}.csv`;
     return reply
@@ -129,7 +117,7 @@ export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutes
 
   app.get('/reports/attempts.html', async (request, reply) => {
     authorize(request, reply, true);
-    const built = await report(request);
+    const { built } = await report(request);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")

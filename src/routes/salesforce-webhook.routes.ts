@@ -1,17 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
-import { hasBearer } from '../http/bearer.ts';
-import { answerFor, HttpError, parseInput } from '../http/errors.ts';
-import { decodeUtf8, keepBodiesRaw, parseJsonBody, rawBody } from '../http/raw-body.ts';
-import { countAsDeliveries, countEvents, note } from '../http/request-log.ts';
+import { requireBearer } from '../http/bearer.ts';
+import { answerFor, HttpError, parseInput, sendAnswer } from '../http/errors.ts';
+import { decodeUtf8, parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { countEvents, note } from '../http/request-log.ts';
 import {
   OUTBOUND_ACK,
   parseOutboundMessage,
   planOutbound,
   soapFault,
 } from '../webhooks/salesforce-outbound.ts';
-import { type DeliveryOptions, handleDelivery } from './delivery.ts';
+import { type DeliveryOptions, handleDelivery, webhookScope } from './delivery.ts';
 
 export interface SalesforceWebhookOptions extends DeliveryOptions {
   readonly orgId: string;
@@ -30,6 +30,8 @@ const calloutSchema = z
   .strict()
   .refine((b) => b.leadIds.length + b.taskIds.length > 0, 'give at least one of leadIds, taskIds');
 
+const SOAP_TYPE = 'text/xml; charset=utf-8';
+
 const isXml = (request: FastifyRequest) =>
   /\b(text\/xml|application\/soap\+xml)\b/i.test(request.headers['content-type'] ?? '');
 
@@ -38,25 +40,22 @@ export async function salesforceWebhookRoutes(
   options: SalesforceWebhookOptions,
 ) {
   const { orgId, webhookToken } = options;
-  keepBodiesRaw(app);
-  countAsDeliveries(app, 'salesforce');
+  webhookScope(app, 'salesforce');
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
   // A CRM rate limit is a 503 here too: Salesforce retries on any failure, Retry-After is a hint.
   app.setErrorHandler((error, request, reply) => {
     if (!isXml(request)) throw error;
     const answer = answerFor(error, request, { rateLimitStatus: 503 });
-    if (answer.retryAfterSeconds !== undefined) {
-      reply.header('retry-after', String(answer.retryAfterSeconds));
-    }
     // Ours to fix, not the message's: Salesforce delivers it again.
     const side =
       answer.status >= 500 || answer.retryAfterSeconds !== undefined ? 'Server' : 'Client';
-    return soapReply(reply, answer.status, soapFault(side, answer.code, answer.message));
+    reply.header('content-type', SOAP_TYPE);
+    return sendAnswer(reply, answer, soapFault(side, answer.code, answer.message));
   });
 
   function soapReply(reply: FastifyReply, status: number, xml: string) {
-    return reply.code(status).header('content-type', 'text/xml; charset=utf-8').send(xml);
+    return reply.code(status).header('content-type', SOAP_TYPE).send(xml);
   }
 
   app.post('/webhooks/salesforce', async (request, reply) => {
@@ -84,7 +83,7 @@ export async function salesforceWebhookRoutes(
       }
       const plan = planOutbound(message);
       note(request, { ignored: plan.ignored });
-      const { refused } = await handleDelivery(request, options, plan, {
+      await handleDelivery(request, options, plan, {
         source: 'salesforce',
         events: countEvents(
           message.notifications.map((n) => n.objectType),
@@ -92,7 +91,6 @@ export async function salesforceWebhookRoutes(
         ),
         normalizeId: to18,
       });
-      if (refused) throw refused;
       return soapReply(reply, 200, OUTBOUND_ACK);
     }
     if (!/\bapplication\/json\b/i.test(request.headers['content-type'] ?? '')) {
@@ -103,16 +101,10 @@ export async function salesforceWebhookRoutes(
       );
     }
     note(request, { kind: 'callout', hasToken: request.headers.authorization !== undefined });
-    if (!hasBearer(request, webhookToken)) {
-      throw new HttpError(
-        401,
-        'invalid_token',
-        'A valid Authorization: Bearer <SALESFORCE_WEBHOOK_TOKEN> is required',
-      );
-    }
+    requireBearer(request, webhookToken, 'SALESFORCE_WEBHOOK_TOKEN');
     const body = parseInput(calloutSchema, parseJsonBody(raw), 'Salesforce callout');
     const activities = body.taskIds.map((id) => ({ kind: 'task' as const, id }));
-    const { totals, refused } = await handleDelivery(
+    const totals = await handleDelivery(
       request,
       options,
       { leadIds: body.leadIds, activities },
@@ -125,7 +117,6 @@ export async function salesforceWebhookRoutes(
         normalizeId: to18,
       },
     );
-    if (refused) throw refused;
     return totals;
   });
 }

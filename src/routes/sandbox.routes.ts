@@ -88,7 +88,7 @@ export async function sandboxRoutes(
   app.patch('/sandbox/leads/:id', async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const patch = parseInput(leadPatch, request.body, 'lead update');
-    leadOr404(id);
+    // Only an unknown lead comes back undefined: that answers 404 and writes nothing.
     const lead = sandbox.updateLead(id, patch) ?? leadOr404(id);
     const [outcome] = await pipeline.reconcile([id], request.log);
     return view(lead, outcome);

@@ -23,7 +23,7 @@ export interface DeliveryPlan extends LeadsToDecide {
 }
 
 /** Contact properties the cadence reads: a change to any other property changes nothing. */
-export const WATCHED_CONTACT_PROPERTIES: ReadonlySet<string> = new Set([
+const WATCHED_CONTACT_PROPERTIES: ReadonlySet<string> = new Set([
   'hs_lead_status',
   'lifecyclestage',
   'hubspot_owner_id',

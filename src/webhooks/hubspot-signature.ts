@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** HubSpot refuses to let a v3 signature be replayed after five minutes; so do we. */
-export const MAX_SIGNATURE_AGE_MS = 5 * 60_000;
+const MAX_SIGNATURE_AGE_MS = 5 * 60_000;
 /** A timestamp this far ahead of our clock is still accepted, for clock skew. */
-export const MAX_CLOCK_SKEW_MS = 60_000;
+const MAX_CLOCK_SKEW_MS = 60_000;
 
 export interface SignedRequest {
   readonly method: string;

@@ -39,7 +39,7 @@ export const OUTBOUND_NS = 'http://soap.sforce.com/2005/09/outbound';
 const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 /** Salesforce sends at most 100 notifications per message. */
-export const MAX_NOTIFICATIONS = 100;
+const MAX_NOTIFICATIONS = 100;
 
 export interface OutboundNotification {
   /** The notification's own id (`04l…`). */
