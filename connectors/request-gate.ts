@@ -199,14 +199,20 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     return Math.max(0, opens - at) + later;
   }
 
+  /** Requests queued now, and those admitted webhooks still expect to make. */
+  function queuedAhead(): number {
+    let ahead = urgent.length;
+    for (const budget of admitted) ahead += budget.reserved;
+    return ahead;
+  }
+
   /** Turns handed out to shed deliveries, until they are due. */
   const bookings: { at: number; requests: number }[] = [];
 
   function book(requests: number): number {
     const at = clock();
     while (bookings.length > 0 && (bookings[0]?.at ?? 0) <= at) bookings.shift();
-    let ahead = urgent.length + bookings.reduce((sum, b) => sum + b.requests, 0);
-    for (const budget of admitted) ahead += budget.reserved;
+    const ahead = queuedAhead() + bookings.reduce((sum, b) => sum + b.requests, 0);
     const wait = limit > 0 ? Math.min(MAX_BOOKING_MS, slotOpensIn(at, ahead + requests - 1)) : 0;
     bookings.push({ at: at + wait, requests });
     bookings.sort((a, b) => a.at - b.at);
@@ -214,9 +220,7 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
   }
 
   function expectedWaitMs(requests = 1): number {
-    let ahead = urgent.length;
-    for (const budget of admitted) ahead += budget.reserved;
-    const byRate = limit > 0 ? slotOpensIn(clock(), ahead + requests - 1) : 0;
+    const byRate = limit > 0 ? slotOpensIn(clock(), queuedAhead() + requests - 1) : 0;
     // Reserved requests come one after another, so only queued ones wait for a free slot.
     const byConcurrency =
       maxConcurrency === Infinity ? 0 : Math.floor(urgent.length / maxConcurrency) * latencyMs;

@@ -11,6 +11,22 @@ import type { CrmTelemetry } from './telemetry.ts';
 const POLICY = { retries: 2, minTimeoutMs: 200, maxWaitMs: 2000 };
 
 /**
+ * A connector's way to run its calls: `call(operation, fn, idempotent)` with its own error
+ * mapping, gate and telemetry bound once.
+ */
+export function crmCaller(
+  toCrmError: (operation: string, error: unknown) => CrmError,
+  options: { readonly gate?: RequestGate; readonly telemetry?: CrmTelemetry | undefined },
+) {
+  return <T>(operation: string, fn: () => Promise<T>, idempotent = true): Promise<T> =>
+    withRetries(operation, fn, (error) => toCrmError(operation, error), {
+      idempotent,
+      gate: options.gate,
+      telemetry: options.telemetry,
+    });
+}
+
+/**
  * Runs one CRM call, retrying failures that `toCrmError` marks retryable (rate limits, 5xx,
  * network errors) with exponential backoff and jitter, never sooner than the CRM's `Retry-After`
  * and never past the work's deadline. Anything else, and the last failure, is thrown as a

@@ -9,8 +9,9 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
+import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
-import { withRetries } from '../retry.ts';
+import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
 import {
   activityFromCall,
@@ -20,23 +21,18 @@ import {
   cadenceTaskFrom,
   EMAIL_PROPERTIES,
   type HubSpotRecord,
-  type LeadRules,
   leadFromContact,
   TASK_PROPERTIES,
   TASK_TO_CONTACT,
   taskProperties,
 } from './hubspot.mapping.ts';
 
-export interface HubSpotConnectorOptions {
+export interface HubSpotConnectorOptions extends LeadRuleOptions {
   readonly accessToken: string;
   /** `https://api.hubapi.com`, or a local emulator in tests. */
   readonly apiBaseUrl: string;
-  readonly defaultOwnerId?: string | undefined;
-  readonly openLeadStatuses: readonly string[];
-  /** Statuses that say contact was made (the attempts report); none when unset. */
-  readonly contactedLeadStatuses?: readonly string[] | undefined;
-  /** Keeps the calls under the app's rate limit; none in contract tests. */
-  readonly gate?: RequestGate | undefined;
+  /** Keeps the calls under the app's rate limit. */
+  readonly gate: RequestGate;
   /** Counts each attempt and retry, for metrics. */
   readonly telemetry?: CrmTelemetry | undefined;
 }
@@ -164,18 +160,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     basePath: options.apiBaseUrl,
     numberOfApiCallRetries: 0,
   });
-  const rules: LeadRules = {
-    openLeadStatuses: new Set(options.openLeadStatuses),
-    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
-    defaultOwnerId: options.defaultOwnerId,
-  };
-
-  const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
-    withRetries(operation, fn, (error) => hubspotError(operation, error), {
-      idempotent,
-      gate: options.gate,
-      telemetry: options.telemetry,
-    });
+  const rules = leadRules(options);
+  const call = crmCaller(hubspotError, options);
 
   async function readObjects(
     type: 'contacts' | ObjectType,

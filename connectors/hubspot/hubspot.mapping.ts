@@ -11,6 +11,7 @@ import type {
   TaskDraft,
 } from '../../src/engine/types.ts';
 import type { CrmLead } from '../crm-connector.port.ts';
+import { type LeadRules, markerLine, markerReader, text } from '../crm-mapping.ts';
 
 type Properties = Readonly<Record<string, string | null | undefined>>;
 
@@ -76,9 +77,6 @@ const TASK_TYPE: Record<Channel, string> = {
 
 const TASK_PRIORITY: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
 
-const text = (value: string | null | undefined): string | undefined =>
-  value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
-
 function isoOf(value: string | null | undefined): string | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
@@ -105,18 +103,12 @@ export function zoneFromHubSpot(value: string | null | undefined): string | unde
   return zonesByHubSpotName.get(name);
 }
 
-export interface LeadRules {
-  readonly openLeadStatuses: ReadonlySet<string>;
-  /** Statuses that say contact was made; none when unset. */
-  readonly contactedLeadStatuses?: ReadonlySet<string> | undefined;
-  readonly defaultOwnerId?: string | undefined;
-}
-
 export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLead {
   const p = contact.properties;
   const fullName = [text(p.firstname), text(p.lastname)].filter(Boolean).join(' ');
   const status = text(p.hs_lead_status);
   const stage = text(p.lifecyclestage);
+  const converted = stage !== undefined && CONVERTED_STAGES.has(stage);
   const owner = text(p.hubspot_owner_id) ?? rules.defaultOwnerId;
   const company = text(p.company);
   const timezone = zoneFromHubSpot(p.hs_timezone);
@@ -135,10 +127,8 @@ export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLe
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
     isOpen: status === undefined || rules.openLeadStatuses.has(status),
-    converted: stage !== undefined && CONVERTED_STAGES.has(stage),
-    contacted:
-      (stage !== undefined && CONVERTED_STAGES.has(stage)) ||
-      (status !== undefined && rules.contactedLeadStatuses?.has(status) === true),
+    converted,
+    contacted: converted || (status !== undefined && rules.contactedLeadStatuses.has(status)),
     optedOut: p.hs_email_optout === 'true' ? ['email'] : [],
   };
 }
@@ -147,8 +137,7 @@ export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLe
  * The step key lives in the task body, a standard field, on a line of its own: HubSpot has no
  * external-id field on tasks, and reps rename subjects far more often than they edit bodies.
  */
-const MARKER =
-  /Lead follow-up: (call|email|sms|social|task) step (\d+):([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(\d{1,3})\b/;
+const readMarker = markerReader('\\d+');
 
 function escapeHtml(value: string): string {
   return value
@@ -158,9 +147,9 @@ function escapeHtml(value: string): string {
     .replaceAll('"', '&quot;');
 }
 
-export function taskBody(draft: TaskDraft): string {
+function taskBody(draft: TaskDraft): string {
   const guidance = draft.body ? `<p>${escapeHtml(draft.body)}</p>` : '';
-  return `${guidance}<p>Lead follow-up: ${draft.channel} step ${escapeHtml(draft.stepKey)} (keep this line: it links the task to its cadence)</p>`;
+  return `${guidance}<p>${markerLine(draft.channel, escapeHtml(draft.stepKey))}</p>`;
 }
 
 /** HubSpot properties of a new cadence task. */
@@ -180,9 +169,8 @@ export function taskProperties(draft: TaskDraft): Record<string, string> {
 /** A task this service wrote, or `undefined` for any other task on the contact. */
 export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
   const p = task.properties;
-  const marker = MARKER.exec(p.hs_task_body ?? '');
+  const marker = readMarker(p.hs_task_body ?? '');
   if (!marker) return undefined;
-  const [, channel, , cadenceId, step] = marker;
   const completed = p.hs_task_status === 'COMPLETED';
   const createdAt = isoOf(p.hs_createdate) ?? new Date(task.createdAt ?? 0).toISOString();
   const dueAt = isoOf(p.hs_timestamp) ?? createdAt;
@@ -192,9 +180,7 @@ export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
   const ownerId = text(p.hubspot_owner_id);
   return {
     id: task.id,
-    cadenceId: cadenceId as string,
-    step: Number(step),
-    channel: channel as Channel,
+    ...marker,
     status: completed ? 'completed' : 'open',
     createdAt,
     dueAt,

@@ -9,14 +9,14 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
+import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
-import { withRetries } from '../retry.ts';
+import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
 import {
   activityFrom,
   cadenceTaskFrom,
   LEAD_FIELDS,
-  type LeadRules,
   leadFromSalesforce,
   type SalesforceLead,
   type SalesforceTask,
@@ -25,17 +25,13 @@ import {
 } from './salesforce.mapping.ts';
 import { isLeadId, to18 } from './salesforce-id.ts';
 
-export interface SalesforceConnectorOptions {
+export interface SalesforceConnectorOptions extends LeadRuleOptions {
   readonly auth: SalesforceAuth;
   readonly apiVersion: string;
-  readonly defaultOwnerId?: string | undefined;
-  readonly openLeadStatuses: readonly string[];
-  /** Statuses that say contact was made (the attempts report); none when unset. */
-  readonly contactedLeadStatuses?: readonly string[] | undefined;
   /** The team's zone: a task's `ActivityDate` is its due day there. */
   readonly teamZone: string;
-  /** Keeps the requests under the org's limits; none in contract tests. */
-  readonly gate?: RequestGate | undefined;
+  /** Keeps the requests under the org's limits. */
+  readonly gate: RequestGate;
   /** Counts each attempt and retry, for metrics. */
   readonly telemetry?: CrmTelemetry | undefined;
 }
@@ -132,11 +128,7 @@ export function createSalesforceConnector(
   options: SalesforceConnectorOptions,
 ): SalesforceConnector {
   const { auth, apiVersion, teamZone } = options;
-  const rules: LeadRules = {
-    openLeadStatuses: new Set(options.openLeadStatuses),
-    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
-    defaultOwnerId: options.defaultOwnerId,
-  };
+  const rules = leadRules(options);
 
   /** Client credentials: a new token from the token endpoint, also when a session expires. */
   async function requestToken(conn: Connection) {
@@ -191,15 +183,12 @@ export function createSalesforceConnector(
     sendOptions: Parameters<typeof send>[1] = {},
   ) => {
     const sent = () => send(request, { ...sendOptions, retry: { maxRetries: 0 } });
-    return gate ? gate.run(async () => sent()) : sent();
+    return gate.run(async () => sent());
   }) as typeof conn.request;
 
   const taskObject = () => conn.sobject('Task');
-  const call = <T>(operation: string, fn: () => Promise<T>, idempotent = true) =>
-    withRetries(operation, fn, (error) => salesforceError(operation, error), {
-      idempotent,
-      telemetry: options.telemetry,
-    });
+  // No gate here: it sits on `conn.request`, so each HTTP request (query pages too) waits.
+  const call = crmCaller(salesforceError, { telemetry: options.telemetry });
 
   /** `SELECT fields FROM object WHERE field IN (ids)`, in chunks that keep the URL short. */
   async function queryIn<T>(
@@ -264,11 +253,7 @@ export function createSalesforceConnector(
   async function* leadsTouchedSince(since: string): AsyncIterable<string[]> {
     // Rounding down to whole seconds only widens the window.
     const from = soqlDateTime(since, Math.floor);
-    for await (const leads of pages<{ Id: string }>(
-      `SELECT Id FROM Lead WHERE LastModifiedDate >= ${from}`,
-    )) {
-      yield leads.map((l) => l.Id);
-    }
+    yield* leadIds(`LastModifiedDate >= ${from}`);
     // A completed task or a logged call does not change the lead's LastModifiedDate.
     for await (const tasks of pages<{ WhoId: string | null }>(
       `SELECT WhoId FROM Task WHERE LastModifiedDate >= ${from}`,
@@ -282,9 +267,12 @@ export function createSalesforceConnector(
     // Whole seconds, rounded up at both ends: `[since, until)` keeps its meaning.
     const from = soqlDateTime(since, Math.ceil);
     const to = soqlDateTime(until, Math.ceil);
-    for await (const leads of pages<{ Id: string }>(
-      `SELECT Id FROM Lead WHERE CreatedDate >= ${from} AND CreatedDate < ${to}`,
-    )) {
+    yield* leadIds(`CreatedDate >= ${from} AND CreatedDate < ${to}`);
+  }
+
+  /** Ids of the Leads matching a SOQL condition, page by page. */
+  async function* leadIds(where: string): AsyncIterable<string[]> {
+    for await (const leads of pages<{ Id: string }>(`SELECT Id FROM Lead WHERE ${where}`)) {
       yield leads.map((l) => l.Id);
     }
   }

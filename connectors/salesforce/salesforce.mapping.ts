@@ -9,6 +9,7 @@ import type {
   TaskDraft,
 } from '../../src/engine/types.ts';
 import type { CrmLead } from '../crm-connector.port.ts';
+import { type LeadRules, markerLine, markerReader, text } from '../crm-mapping.ts';
 import { isUserId } from './salesforce-id.ts';
 
 export interface SalesforceLead {
@@ -86,22 +87,12 @@ const SUBTYPE: Record<Channel, string> = {
   task: 'Task',
 };
 
-const text = (value: string | null | undefined): string | undefined =>
-  value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
-
 /** Salesforce writes `2026-11-24T15:00:00.000+0000`; engines want ISO with a colon or Z. */
 function iso(value: string | null | undefined): string | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
   const ms = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
-export interface LeadRules {
-  readonly openLeadStatuses: ReadonlySet<string>;
-  /** Statuses that say contact was made; none when unset. */
-  readonly contactedLeadStatuses?: ReadonlySet<string> | undefined;
-  readonly defaultOwnerId?: string | undefined;
 }
 
 export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmLead {
@@ -112,6 +103,8 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
   const company = text(lead.Company);
   const phone = text(lead.Phone) ?? text(lead.MobilePhone);
   const country = text(lead.Country);
+  const status = text(lead.Status) ?? '';
+  const converted = lead.IsConverted === true;
   const optedOut: Channel[] = [];
   if (lead.DoNotCall) optedOut.push('call', 'sms');
   if (lead.HasOptedOutOfEmail) optedOut.push('email');
@@ -123,21 +116,18 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
     createdAt: iso(lead.CreatedDate) ?? new Date(0).toISOString(),
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
-    isOpen: rules.openLeadStatuses.has(text(lead.Status) ?? ''),
-    converted: lead.IsConverted === true,
-    contacted:
-      lead.IsConverted === true ||
-      rules.contactedLeadStatuses?.has(text(lead.Status) ?? '') === true,
+    isOpen: rules.openLeadStatuses.has(status),
+    converted,
+    contacted: converted || rules.contactedLeadStatuses.has(status),
     optedOut,
   };
 }
 
 /** The step key on its own line of `Description`, a standard field reps rarely touch. */
-const MARKER =
-  /Lead follow-up: (call|email|sms|social|task) step ([A-Za-z0-9]{15,18}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(\d{1,3})\b/;
+const readMarker = markerReader('[A-Za-z0-9]{15,18}');
 
-export function taskDescription(draft: TaskDraft): string {
-  const marker = `Lead follow-up: ${draft.channel} step ${draft.stepKey} (keep this line: it links the task to its cadence)`;
+function taskDescription(draft: TaskDraft): string {
+  const marker = markerLine(draft.channel, draft.stepKey);
   return draft.body ? `${draft.body}\n\n${marker}` : marker;
 }
 
@@ -174,19 +164,16 @@ function doneAt(task: SalesforceTask): string | undefined {
 
 /** A task this service wrote (with its outcome, if the rep logged one), else `undefined`. */
 export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
-  const marker = MARKER.exec(task.Description ?? '');
+  const marker = readMarker(task.Description ?? '');
   if (!marker) return undefined;
-  const [, channel, , cadenceId, step] = marker;
   const closed = task.IsClosed === true;
   const createdAt = iso(task.CreatedDate) ?? new Date(0).toISOString();
   const finished = closed ? doneAt(task) : undefined;
   const ownerId = text(task.OwnerId);
-  const logged = channel === 'call' && closed && text(task.CallDisposition) !== undefined;
+  const logged = marker.channel === 'call' && closed && text(task.CallDisposition) !== undefined;
   return {
     id: task.Id,
-    cadenceId: cadenceId as string,
-    step: Number(step),
-    channel: channel as Channel,
+    ...marker,
     status: closed ? 'completed' : 'open',
     createdAt,
     dueAt: iso(task.ReminderDateTime) ?? createdAt,
@@ -198,7 +185,7 @@ export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
 
 /** A call or email the rep logged outside the cadence tasks. */
 export function activityFrom(task: SalesforceTask): Activity | undefined {
-  if (MARKER.test(task.Description ?? '') || task.IsClosed !== true) return undefined;
+  if (readMarker(task.Description ?? '') || task.IsClosed !== true) return undefined;
   const at = doneAt(task) ?? iso(task.CreatedDate);
   if (at === undefined) return undefined;
   if (task.TaskSubtype === 'Call') {

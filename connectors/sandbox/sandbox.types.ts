@@ -55,4 +55,6 @@ export type NewSandboxLead = Omit<
 > &
   Partial<Pick<SandboxLead, 'status' | 'doNotCall' | 'emailOptOut'>>;
 
-export type SandboxLeadPatch = Partial<Pick<SandboxLead, 'status' | 'doNotCall' | 'emailOptOut'>>;
+export type SandboxLeadPatch = Partial<
+  Pick<SandboxLead, 'ownerId' | 'status' | 'doNotCall' | 'emailOptOut'>
+>;

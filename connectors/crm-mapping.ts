@@ -1,0 +1,55 @@
+/** What the HubSpot and Salesforce mappings share: field text, lead rules, the task marker. */
+import { CHANNELS, type Channel } from '../src/engine/types.ts';
+
+/** A field's trimmed text, or `undefined` when it is empty. */
+export const text = (value: string | null | undefined): string | undefined =>
+  value === null || value === undefined || value.trim() === '' ? undefined : value.trim();
+
+/** How a lead's CRM fields map to the cadence: which statuses keep it open or mean contact. */
+export interface LeadRules {
+  readonly openLeadStatuses: ReadonlySet<string>;
+  /** Statuses that say contact was made, for the attempts report. */
+  readonly contactedLeadStatuses: ReadonlySet<string>;
+  readonly defaultOwnerId?: string | undefined;
+}
+
+export interface LeadRuleOptions {
+  readonly openLeadStatuses: readonly string[];
+  /** Statuses that say contact was made (the attempts report); none when unset. */
+  readonly contactedLeadStatuses?: readonly string[] | undefined;
+  readonly defaultOwnerId?: string | undefined;
+}
+
+export function leadRules(options: LeadRuleOptions): LeadRules {
+  return {
+    openLeadStatuses: new Set(options.openLeadStatuses),
+    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
+    defaultOwnerId: options.defaultOwnerId,
+  };
+}
+
+/**
+ * The line that ties a task to its cadence step: written into the task by one function and read
+ * back by one pattern, so a CRM always recognises its own tasks (which keeps writes idempotent).
+ */
+export function markerLine(channel: Channel, stepKey: string): string {
+  return `Lead follow-up: ${channel} step ${stepKey} (keep this line: it links the task to its cadence)`;
+}
+
+export interface Marker {
+  readonly channel: Channel;
+  readonly cadenceId: string;
+  readonly step: number;
+}
+
+/** Reads the marker line of a task whose lead ids match `leadId` (a regex source). */
+export function markerReader(leadId: string): (text: string) => Marker | undefined {
+  const pattern = new RegExp(
+    `Lead follow-up: (${CHANNELS.join('|')}) step (${leadId}):([A-Za-z0-9][A-Za-z0-9_.-]{0,63}):(\\d{1,3})\\b`,
+  );
+  return (value) => {
+    const [, channel, , cadenceId, step] = pattern.exec(value) ?? [];
+    if (channel === undefined || cadenceId === undefined) return undefined;
+    return { channel: channel as Channel, cadenceId, step: Number(step) };
+  };
+}
