@@ -25,7 +25,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHubSpotEmulator } from '../tests/emulators/hubspot-emulator.ts';
 import { FIRST_STEPS } from '../tests/reliability/expected.ts';
-import { hubspotEvent } from '../tests/support/hubspot-app.ts';
+import { contactCreated } from '../tests/support/hubspot-app.ts';
 import {
   hasTwin,
   hubspotSender,
@@ -70,8 +70,7 @@ const newContacts = (n: number) =>
   Array.from({ length: n }, (_, i) =>
     hubspot.createContact({ firstname: `Burst${i}`, company: 'Acme', hubspot_owner_id: '101' }),
   );
-const created = (id: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+const created = contactCreated;
 
 // The fewest requests a 100-lead delivery needs: one delivery alone, then a clear window.
 const calibration = newContacts(EVENTS_PER_REQUEST);

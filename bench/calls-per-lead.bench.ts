@@ -19,9 +19,11 @@ import {
 import { CALL_DISPOSITIONS } from '../tests/emulators/hubspot-emulator.ts';
 import { AFTER_CALL_1, FIRST_STEPS, TUESDAY_10AM } from '../tests/reliability/expected.ts';
 import {
+  callLogged,
+  contactCreated,
   type HubSpotTestApp,
-  hubspotEvent,
   startHubSpotApp,
+  taskStatusChanged,
 } from '../tests/support/hubspot-app.ts';
 import {
   type Notification,
@@ -127,7 +129,7 @@ async function hubspotCases() {
   const { emulator } = t;
   const created = (counted: boolean): Step => ({
     event: 'new lead (contact.creation)',
-    item: (id) => hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
+    item: (id) => contactCreated(id),
     expected: FIRST_STEPS,
     counted,
   });
@@ -136,13 +138,7 @@ async function hubspotCases() {
     item: (id) => {
       const call = emulator.tasksOf(id).find((task) => hubspotTask(task)?.channel === 'call');
       emulator.updateTask(call?.id ?? '', { hs_task_status: 'COMPLETED' });
-      return hubspotEvent({
-        subscriptionType: 'object.propertyChange',
-        objectTypeId: '0-27',
-        objectId: Number(call?.id),
-        propertyName: 'hs_task_status',
-        propertyValue: 'COMPLETED',
-      });
+      return taskStatusChanged(call?.id ?? '');
     },
     expected: AFTER_CALL_1,
     counted: true,
@@ -155,11 +151,7 @@ async function hubspotCases() {
         hs_call_disposition: CALL_DISPOSITIONS.noAnswer,
       };
       const callId = emulator.logCall(id, properties);
-      return hubspotEvent({
-        subscriptionType: 'object.creation',
-        objectTypeId: '0-48',
-        objectId: Number(callId),
-      });
+      return callLogged(callId);
     },
     // An attempt: call 1 stays open until the rep completes it.
     expected: FIRST_STEPS,

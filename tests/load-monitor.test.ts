@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLoadMonitor, type LoadMonitor } from '../src/http/load-monitor.ts';
-import { type HubSpotTestApp, hubspotEvent, startHubSpotApp } from './support/hubspot-app.ts';
+import { closedAfterEach } from './support/closed-after-each.ts';
+import { contactCreated, startHubSpotApp } from './support/hubspot-app.ts';
 
 const NOW = '2026-11-24T15:00:00.000Z';
 
@@ -13,11 +14,7 @@ function blockFor(ms: number): void {
   }
 }
 
-let t: HubSpotTestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const track = closedAfterEach();
 
 describe('load monitor (event-loop delay)', () => {
   it('reports a blocked event loop as overloaded, and recovers once it runs freely', async () => {
@@ -49,9 +46,9 @@ describe('load monitor (event-loop delay)', () => {
   it('sheds new webhook deliveries with 429 overloaded while the process is overloaded', async () => {
     let busy = true;
     const load: LoadMonitor = { delayMs: () => 750, overloaded: () => busy, close() {} };
-    t = await startHubSpotApp(NOW, {}, { load });
+    const t = track(await startHubSpotApp(NOW, {}, { load }));
     const id = t.emulator.createContact({ lastname: 'Doe', hubspot_owner_id: '101' });
-    const event = hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+    const event = contactCreated(id);
     const shed = await t.deliver([event]);
     expect(shed.status).toBe(429);
     expect(Number(shed.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);

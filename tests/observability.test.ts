@@ -1,8 +1,14 @@
-import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, scrub } from '../src/http/logger.ts';
+import { describe, expect, it } from 'vitest';
+import { scrub } from '../src/http/logger.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
-import { type HubSpotTestApp, hubspotEvent, startHubSpotApp } from './support/hubspot-app.ts';
+import { captureLogs } from './support/captured-logs.ts';
+import { closedAfterEach } from './support/closed-after-each.ts';
+import {
+  contactCreated,
+  type HubSpotTestApp,
+  hubspotEvent,
+  startHubSpotApp,
+} from './support/hubspot-app.ts';
 import { outboundMessage, startSalesforceApp } from './support/salesforce-app.ts';
 import { buildTestApp } from './support/test-app.ts';
 
@@ -51,23 +57,7 @@ async function scrape(serviceUrl: string, token?: string): Promise<Sample[]> {
   return parseMetrics(await response.text());
 }
 
-/** Log lines written by the service, parsed. */
-function capturedLogs() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('debug', { connector: 'hubspot' }, stream) };
-}
-
-let t: HubSpotTestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const track = closedAfterEach();
 
 function newContact(hubspot: HubSpotTestApp): string {
   return hubspot.emulator.createContact(
@@ -76,13 +66,11 @@ function newContact(hubspot: HubSpotTestApp): string {
   );
 }
 
-const created = (id: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+const created = contactCreated;
 
 describe('GET /metrics', () => {
   it('counts a HubSpot delivery, its events, decisions, tasks, CRM requests and speed to lead', async () => {
-    t = await startHubSpotApp(TUESDAY_10AM);
-    const hubspot = t;
+    const hubspot = track(await startHubSpotApp(TUESDAY_10AM));
     const ids = [newContact(hubspot), newContact(hubspot), newContact(hubspot)];
     const ignored = hubspotEvent({ subscriptionType: 'company.creation', objectId: 9 });
     const response = await hubspot.deliver([...ids.map(created), ignored]);
@@ -120,8 +108,7 @@ describe('GET /metrics', () => {
   });
 
   it('counts refused deliveries by their error code, and CRM rate limits with their retries', async () => {
-    t = await startHubSpotApp(TUESDAY_10AM);
-    const hubspot = t;
+    const hubspot = track(await startHubSpotApp(TUESDAY_10AM));
     const unsigned = await hubspot.deliver([created('1')], { unsigned: true });
     expect(unsigned.status).toBe(401);
     const stale = await hubspot.deliver([created('1')], { timestamp: hubspot.now() - 3_600_000 });
@@ -145,36 +132,31 @@ describe('GET /metrics', () => {
   });
 
   it('counts Salesforce outbound notifications by sObject type', async () => {
-    const salesforce = await startSalesforceApp(TUESDAY_10AM);
-    try {
-      const lead = salesforce.emulator.createLead({
-        LastName: 'Doe',
-        Company: 'Acme',
-        OwnerId: '0055g00000RepOnAAA',
-      });
-      const xml = outboundMessage(salesforce.emulator.orgId, [
-        { type: 'Lead', fields: { Id: lead } },
-        { type: 'Contact', fields: { Id: '0035g00000Cont1AAA' } },
-      ]);
-      expect((await salesforce.outbound(xml)).status).toBe(200);
-      const samples = await scrape(salesforce.serviceUrl);
-      const count = (name: string, labels: Record<string, string> = {}) =>
-        sampleSum(samples, `lead_followup_${name}`, labels);
-      expect(count('webhook_deliveries_total', { source: 'salesforce', result: 'ok' })).toBe(1);
-      expect(count('webhook_events_total', { type: 'Lead', result: 'processed' })).toBe(1);
-      expect(count('webhook_events_total', { type: 'Contact', result: 'ignored' })).toBe(1);
-      expect(count('crm_requests_total', { connector: 'salesforce', operation: 'query' })).toBe(
-        count('crm_requests_total', { connector: 'salesforce', operation: 'query', status: 'ok' }),
-      );
-      expect(count('tasks_written_total', { action: 'created' })).toBe(2);
-    } finally {
-      await salesforce.close();
-    }
+    const salesforce = track(await startSalesforceApp(TUESDAY_10AM));
+    const lead = salesforce.emulator.createLead({
+      LastName: 'Doe',
+      Company: 'Acme',
+      OwnerId: '0055g00000RepOnAAA',
+    });
+    const xml = outboundMessage(salesforce.emulator.orgId, [
+      { type: 'Lead', fields: { Id: lead } },
+      { type: 'Contact', fields: { Id: '0035g00000Cont1AAA' } },
+    ]);
+    expect((await salesforce.outbound(xml)).status).toBe(200);
+    const samples = await scrape(salesforce.serviceUrl);
+    const count = (name: string, labels: Record<string, string> = {}) =>
+      sampleSum(samples, `lead_followup_${name}`, labels);
+    expect(count('webhook_deliveries_total', { source: 'salesforce', result: 'ok' })).toBe(1);
+    expect(count('webhook_events_total', { type: 'Lead', result: 'processed' })).toBe(1);
+    expect(count('webhook_events_total', { type: 'Contact', result: 'ignored' })).toBe(1);
+    expect(count('crm_requests_total', { connector: 'salesforce', operation: 'query' })).toBe(
+      count('crm_requests_total', { connector: 'salesforce', operation: 'query', status: 'ok' }),
+    );
+    expect(count('tasks_written_total', { action: 'created' })).toBe(2);
   });
 
   it('counts decisions in dry run and writes nothing', async () => {
-    t = await startHubSpotApp(TUESDAY_10AM, { DRY_RUN: 'true' });
-    const hubspot = t;
+    const hubspot = track(await startHubSpotApp(TUESDAY_10AM, { DRY_RUN: 'true' }));
     const id = newContact(hubspot);
     expect((await hubspot.deliver([created(id)])).status).toBe(200);
     expect(hubspot.emulator.tasksOf(id)).toEqual([]);
@@ -186,8 +168,7 @@ describe('GET /metrics', () => {
   });
 
   it('asks for METRICS_TOKEN when it is set', async () => {
-    t = await startHubSpotApp(TUESDAY_10AM, { METRICS_TOKEN });
-    const hubspot = t;
+    const hubspot = track(await startHubSpotApp(TUESDAY_10AM, { METRICS_TOKEN }));
     const without = await fetch(`${hubspot.serviceUrl}/metrics`);
     expect(without.status).toBe(401);
     expect(await without.json()).toMatchObject({ error: { code: 'invalid_token' } });
@@ -201,6 +182,7 @@ describe('GET /metrics', () => {
 
   it('works on the sandbox CRM, where the first task of a new lead is timed too', async () => {
     const sandbox = await buildTestApp({}, TUESDAY_10AM);
+    track(sandbox.app);
     const lead = await sandbox.app.inject({
       method: 'POST',
       url: '/sandbox/leads',
@@ -213,7 +195,6 @@ describe('GET /metrics', () => {
     // The sandbox writes the tasks at the lead's creation, on the same clock.
     expect(sampleSum(samples, 'lead_followup_speed_to_lead_seconds_count')).toBe(1);
     expect(sampleSum(samples, 'lead_followup_speed_to_lead_seconds_sum')).toBe(0);
-    await sandbox.app.close();
   });
 
   it('exposes process metrics and event-loop lag when asked to', async () => {
@@ -237,15 +218,15 @@ describe('GET /metrics', () => {
 
 describe('logs', () => {
   it('write one line per webhook delivery, with its outcome, timing and lead ids', async () => {
-    const logs = capturedLogs();
-    t = await startHubSpotApp(TUESDAY_10AM, {}, { logger: logs.logger });
-    const hubspot = t;
+    const logs = captureLogs('debug', { connector: 'hubspot' });
+    const hubspot = track(await startHubSpotApp(TUESDAY_10AM, {}, { logger: logs.logger }));
     const ids = [newContact(hubspot), newContact(hubspot)];
     const response = await hubspot.deliver(ids.map(created));
     expect(response.status).toBe(200);
     await hubspot.deliver([created(ids[0] ?? '')], { unsigned: true });
 
-    const deliveries = logs.lines.filter((line) => line.msg === 'webhook delivery');
+    const lines = logs.take().map((line) => JSON.parse(line) as Record<string, unknown>);
+    const deliveries = lines.filter((line) => line.msg === 'webhook delivery');
     expect(deliveries).toHaveLength(2);
     const [ok, refused] = deliveries;
     expect(ok).toMatchObject({
@@ -266,27 +247,17 @@ describe('logs', () => {
     expect(response.headers.get('x-request-id')).toBe(ok?.reqId);
     expect(refused).toMatchObject({ status: 401, code: 'missing_signature' });
     // Fastify's own request lines are replaced by this one.
-    expect(logs.lines.filter((line) => /incoming request/.test(String(line.msg)))).toEqual([]);
+    expect(lines.filter((line) => /incoming request/.test(String(line.msg)))).toEqual([]);
     // Each lead's decision is logged with the same request id.
-    const decided = logs.lines.filter((line) => line.msg === 'cadence decided');
+    const decided = lines.filter((line) => line.msg === 'cadence decided');
     expect(decided.map((line) => line.leadId)).toEqual(ids);
     expect(decided.every((line) => line.reqId === ok?.reqId)).toBe(true);
     // The contacts' phone numbers were read from the CRM, and never logged.
-    expect(JSON.stringify(logs.lines)).not.toContain('555');
+    expect(JSON.stringify(lines)).not.toContain('555');
   });
 
   it('mask emails and phone numbers anywhere, and secrets under their keys', () => {
-    const lines: string[] = [];
-    const logger = createLogger(
-      'info',
-      {},
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { logger, take } = captureLogs('info');
     const refusal = new Error(
       'Property values were not valid: jane.doe+leads@example.co.uk, phone (415) 555-0100',
     );
@@ -301,7 +272,7 @@ describe('logs', () => {
       },
       'the CRM refused a write',
     );
-    const [line = ''] = lines;
+    const [line = ''] = take();
     for (const secret of ['example.co', 'bob@', '555', '7946', 'x@y.io', 'pat-na1-secret']) {
       expect(line, secret).not.toContain(secret);
     }

@@ -279,9 +279,7 @@ export interface HubSpotEmulator {
   readonly peakPerWindow: number;
   createContact(properties: Record<string, string>, createdAt?: string): string;
   updateContact(id: string, properties: Record<string, string>): void;
-  archiveContact(id: string): void;
   logCall(contactId: string, properties: Record<string, string>): string;
-  logEmail(contactId: string, properties: Record<string, string>): string;
   /** Live and archived tasks associated with a contact. */
   tasksOf(contactId: string, options?: { archived?: boolean }): StoredObject[];
   /** A rep's edit of a task in the HubSpot UI (e.g. marking it COMPLETED). */
@@ -891,18 +889,10 @@ export async function startHubSpotEmulator(
     updateContact(id, properties) {
       patch('contacts', contact(id), checkProperties('contacts', properties, false));
     },
-    archiveContact(id) {
-      contact(id).archived = true;
-    },
     logCall(contactId, properties) {
       const call = insert('calls', checkProperties('calls', properties, true));
       associate('calls', call.id, 'contacts', contactId);
       return call.id;
-    },
-    logEmail(contactId, properties) {
-      const email = insert('emails', checkProperties('emails', properties, true));
-      associate('emails', email.id, 'contacts', contactId);
-      return email.id;
     },
     tasksOf(contactId, { archived = false } = {}) {
       return associated('contacts', contactId, 'tasks')

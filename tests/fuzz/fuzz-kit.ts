@@ -6,9 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnector } from '../../connectors/registry.ts';
-import { buildApp } from '../../src/app.ts';
-import { testConfig } from '../support/test-app.ts';
+import { type CapturedLogs, captureLogs } from '../support/captured-logs.ts';
+import { serveApp, testConfig } from '../support/test-app.ts';
 import {
   type classifyJson,
   oddExtraHeaders,
@@ -18,9 +17,7 @@ import {
   rawByteTargets,
 } from './fuzz-arbitraries.ts';
 import {
-  type CapturedLogs,
   type CodeReader,
-  captureLogs,
   createClient,
   expect4xx,
   expectRefusal,
@@ -172,9 +169,8 @@ type Answers4xx<T> = Omit<Fuzz<T>, 'check'> & {
 type ProbeAt<V> = (path: string, variant: V) => Probe;
 
 /**
- * The app as the server starts it, on the connector the config selects. Not `serveApp`
- * (tests/support/test-app.ts), whose logs are silent: here the logs are under test, so they are
- * captured with production's redaction; and the connector is kept, to be closed after the suite.
+ * The app as the server starts it, on the connector the config selects, with its logs captured
+ * with production's redaction: the logs are under test here.
  */
 async function startApp(env: Record<string, string>, clock: () => number, logs: CapturedLogs) {
   const config = testConfig({
@@ -184,13 +180,8 @@ async function startApp(env: Record<string, string>, clock: () => number, logs: 
     CRM_RATE_LIMIT: '0',
     ...env,
   });
-  const selected = await createConnector(config, clock);
-  if (!selected.ok) throw new Error(selected.message);
-  const { connector, gate, start } = selected.value;
-  await start?.();
-  const app = await buildApp({ config, connector, gate, logger: logs.logger, now: clock });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close().then(() => connector.close()) };
+  const { app, serviceUrl } = await serveApp(config, clock, logs.logger);
+  return { url: serviceUrl, close: () => app.close() };
 }
 
 async function startTarget<E extends CrmEmulator>(setup: FuzzSetup<E>) {

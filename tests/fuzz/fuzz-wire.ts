@@ -4,9 +4,7 @@
  * checks they must pass, and the shapes a refusal must have (JSON error or SOAP fault).
  */
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import type pino from 'pino';
 import { expect } from 'vitest';
-import { createLogger } from '../../src/http/logger.ts';
 
 /** Per-run budget of one request: a hang fails the property instead of the suite's timeout. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -84,26 +82,6 @@ export function createClient(baseUrl: string) {
 
 // ---------------------------------------------------------------------------------------------
 // Logs, captured as production redacts them
-
-export interface CapturedLogs {
-  readonly logger: pino.Logger;
-  /** The lines written since the last call. */
-  take(): string[];
-}
-
-/** A logger redacting what production's `createLogger` redacts, at the most verbose level. */
-export function captureLogs(): CapturedLogs {
-  let lines: string[] = [];
-  const logger = createLogger('trace', {}, { write: (line: string) => void lines.push(line) });
-  return {
-    logger,
-    take() {
-      const taken = lines;
-      lines = [];
-      return taken;
-    },
-  };
-}
 
 /** What is wrong with log lines: not JSON, at error level or above, or carrying a secret. */
 export function logProblems(lines: readonly string[], secrets: readonly string[]): string[] {

@@ -10,7 +10,12 @@ import {
   type HubSpotEmulator,
   startHubSpotEmulator,
 } from '../emulators/hubspot-emulator.ts';
-import { type HubSpotTestApp, hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+import {
+  contactCreated,
+  type HubSpotTestApp,
+  startHubSpotApp,
+  taskStatusChanged,
+} from '../support/hubspot-app.ts';
 
 describe('HubSpot mapping', () => {
   it('uses the HubSpot-defined task → contact association type of the SDK', () => {
@@ -137,18 +142,14 @@ describe('HubSpot connector edge cases', () => {
     t.emulator.owners.add('555');
     t.emulator.updateContact(id, { hubspot_owner_id: '555' });
     t.emulator.owners.delete('555');
-    const response = await t.deliver([
-      hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
-    ]);
+    const response = await t.deliver([contactCreated(id)]);
     expect(response.status).toBe(200);
     expect(t.emulator.tasksOf(id).map((task) => task.properties.hubspot_owner_id)).toEqual([
       '101',
       '101',
     ]);
     // Later deliveries stay green even though the contact's owner cannot take tasks.
-    const again = await t.deliver([
-      hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
-    ]);
+    const again = await t.deliver([contactCreated(id)]);
     expect(again.status).toBe(200);
   });
 
@@ -162,7 +163,7 @@ describe('HubSpot connector edge cases', () => {
       firstname: 'Lu',
       hs_timezone: 'america_slash_los_angeles',
     });
-    await t.deliver([hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) })]);
+    await t.deliver([contactCreated(id)]);
     const dues = t.emulator.tasksOf(id).map((task) => task.properties.hs_timestamp);
     expect(dues).toEqual(['2026-11-24T17:00:00.000Z', '2026-11-24T17:00:00.000Z']);
   });
@@ -171,22 +172,10 @@ describe('HubSpot connector edge cases', () => {
     t = await startHubSpotApp('2026-11-24T15:00:00.000Z');
     const a = t.emulator.createContact({ firstname: 'A' });
     const b = t.emulator.createContact({ firstname: 'B' });
-    await t.deliver(
-      [a, b].map((id) =>
-        hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) }),
-      ),
-    );
+    await t.deliver([a, b].map((id) => contactCreated(id)));
     const [callA] = t.emulator.tasksOf(a);
     t.emulator.updateTask(callA?.id ?? '', { hs_task_status: 'COMPLETED' });
-    const response = await t.deliver([
-      hubspotEvent({
-        subscriptionType: 'object.propertyChange',
-        objectTypeId: '0-27',
-        objectId: Number(callA?.id),
-        propertyName: 'hs_task_status',
-        propertyValue: 'COMPLETED',
-      }),
-    ]);
+    const response = await t.deliver([taskStatusChanged(callA?.id ?? '')]);
     expect(await response.json()).toMatchObject({ leads: 1, created: 1 });
   });
 });

@@ -2,11 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_DISPOSITIONS, type StoredObject } from '../emulators/hubspot-emulator.ts';
 import {
   CLIENT_SECRET,
+  callLogged,
+  contactCreated,
   type HubSpotTestApp,
   hubspotEvent,
   PUBLIC_URL,
   signV3,
   startHubSpotApp,
+  taskStatusChanged,
 } from '../support/hubspot-app.ts';
 
 // Tuesday 2026-11-24, 10:00 in New York.
@@ -18,8 +21,7 @@ afterEach(async () => {
   await t?.close();
 });
 
-const created = (objectId: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(objectId) });
+const created = contactCreated;
 const contactChange = (objectId: string, propertyName: string, propertyValue: string) =>
   hubspotEvent({
     subscriptionType: 'contact.propertyChange',
@@ -27,20 +29,7 @@ const contactChange = (objectId: string, propertyName: string, propertyValue: st
     propertyName,
     propertyValue,
   });
-const taskChange = (objectId: string, propertyValue = 'COMPLETED') =>
-  hubspotEvent({
-    subscriptionType: 'object.propertyChange',
-    objectTypeId: '0-27',
-    objectId: Number(objectId),
-    propertyName: 'hs_task_status',
-    propertyValue,
-  });
-const callLogged = (objectId: string) =>
-  hubspotEvent({
-    subscriptionType: 'object.creation',
-    objectTypeId: '0-48',
-    objectId: Number(objectId),
-  });
+const taskChange = taskStatusChanged;
 
 function openTasks(contactId: string): StoredObject[] {
   return t.emulator

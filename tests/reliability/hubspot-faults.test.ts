@@ -2,7 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cadenceTaskFrom } from '../../connectors/hubspot/hubspot.mapping.ts';
 import { seededRandom } from '../emulators/emulator-kit.ts';
 import type { Fault } from '../emulators/hubspot-emulator.ts';
-import { type HubSpotTestApp, hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+import {
+  contactCreated,
+  type HubSpotTestApp,
+  startHubSpotApp,
+  taskStatusChanged,
+} from '../support/hubspot-app.ts';
 import {
   deliverUntilAcknowledged,
   inParallel,
@@ -33,16 +38,8 @@ afterEach(async () => {
   await t?.close();
 });
 
-const created = (id: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
-const taskCompleted = (id: string) =>
-  hubspotEvent({
-    subscriptionType: 'object.propertyChange',
-    objectTypeId: '0-27',
-    objectId: Number(id),
-    propertyName: 'hs_task_status',
-    propertyValue: 'COMPLETED',
-  });
+const created = contactCreated;
+const taskCompleted = (id: string) => taskStatusChanged(id);
 
 /** The contact's live cadence tasks as "step:status", sorted: twins show up as repeats. */
 function cadenceOf(contactId: string): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closedAfterEach } from '../support/closed-after-each.ts';
-import { hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+import { contactCreated, startHubSpotApp } from '../support/hubspot-app.ts';
 import { deliverUntilAcknowledged, inParallel, newStats } from '../support/redelivery.ts';
 import { outboundMessage, startSalesforceApp } from '../support/salesforce-app.ts';
 import { TUESDAY_10AM } from './expected.ts';
@@ -9,8 +9,7 @@ const LIMIT = 40;
 
 const track = closedAfterEach();
 
-const created = (id: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+const created = contactCreated;
 
 describe('client-side rate limit and backpressure', () => {
   it('sheds a burst larger than the rate limit with 429 + Retry-After; redelivery completes it', async () => {

@@ -5,7 +5,7 @@ import {
   cadenceTaskFrom as salesforceTask,
 } from '../../connectors/salesforce/salesforce.mapping.ts';
 import { closedAfterEach } from '../support/closed-after-each.ts';
-import { hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+import { contactCreated, hubspotEvent, startHubSpotApp } from '../support/hubspot-app.ts';
 import { outboundMessage, startSalesforceApp } from '../support/salesforce-app.ts';
 import { FIRST_STEPS, TUESDAY_10AM } from './expected.ts';
 
@@ -14,8 +14,7 @@ const UNLIMITED = { CRM_RATE_LIMIT: '0' };
 
 const track = closedAfterEach();
 
-const created = (id: string) =>
-  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+const created = contactCreated;
 
 async function allOk(responses: Promise<Response>[]) {
   for (const response of await Promise.all(responses)) {

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import type { AttemptsReport } from '../../src/reports/attempts-report.ts';
 import { CALL_DISPOSITIONS } from '../emulators/hubspot-emulator.ts';
+import { closedAfterEach } from '../support/closed-after-each.ts';
 import { type HubSpotTestApp, startHubSpotApp } from '../support/hubspot-app.ts';
 import { startSalesforceApp } from '../support/salesforce-app.ts';
 import { buildTestApp } from '../support/test-app.ts';
@@ -25,11 +26,7 @@ const REACHED_AT = [48, 22, 8, 6, 5, 4, 1, 1, 1, 1, 1, 1, 1];
 const FIRST_CALL_AFTER = [0.5 * MINUTE, 3 * MINUTE, 30 * MINUTE, 120 * MINUTE];
 const NEVER_REACHED = 20;
 
-let t: HubSpotTestApp | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
+const track = closedAfterEach();
 
 /** One contact created in the window, with `calls` logged calls, the last one `connected`. */
 function contactWithCalls(hubspot: HubSpotTestApp, index: number, calls: number, reached: boolean) {
@@ -70,7 +67,7 @@ const reportUrl = (base: string, query = `since=${SINCE}&until=${UNTIL}`) =>
 
 describe('GET /reports/attempts', () => {
   it('reproduces the research curve from HubSpot logged calls, and finds the number 6', async () => {
-    t = await researchFixture();
+    const t = track(await researchFixture());
     const response = await fetch(reportUrl(t.serviceUrl), { headers: bearer });
     expect(response.status).toBe(200);
     const report = (await response.json()) as AttemptsReport;
@@ -102,10 +99,10 @@ describe('GET /reports/attempts', () => {
   });
 
   it('counts a HubSpot contact whose lead status says contact was made as reached', async () => {
-    t = await startHubSpotApp(NOW, { ADMIN_TOKEN });
+    const t = track(await startHubSpotApp(NOW, { ADMIN_TOKEN }));
     const createdAt = new Date(Date.parse(SINCE) + DAY).toISOString();
     const contact = (status: string) =>
-      t?.emulator.createContact({ lastname: status, hs_lead_status: status }, createdAt);
+      t.emulator.createContact({ lastname: status, hs_lead_status: status }, createdAt);
     contact('CONNECTED');
     contact('ATTEMPTED_TO_CONTACT');
     const called = contact('IN_PROGRESS') ?? '';
@@ -126,7 +123,7 @@ describe('GET /reports/attempts', () => {
   });
 
   it('moves the number with ?marginal=', async () => {
-    t = await researchFixture();
+    const t = track(await researchFixture());
     const report = (await (
       await fetch(reportUrl(t.serviceUrl, `since=${SINCE}&until=${UNTIL}&marginal=0.05`), {
         headers: bearer,
@@ -137,7 +134,7 @@ describe('GET /reports/attempts', () => {
   });
 
   it('answers the same figures as CSV for spreadsheets', async () => {
-    t = await researchFixture();
+    const t = track(await researchFixture());
     const response = await fetch(
       reportUrl(t.serviceUrl, `since=${SINCE}&until=${UNTIL}&format=csv`),
       {
@@ -164,7 +161,7 @@ describe('GET /reports/attempts', () => {
   });
 
   it('answers 422 window_too_large when the CRM cannot return the window in time', async () => {
-    t = await researchFixture({ REPORT_TIMEOUT_MS: '1000' });
+    const t = track(await researchFixture({ REPORT_TIMEOUT_MS: '1000' }));
     t.emulator.failNext({ kind: 'slow', ms: 1500 }, { path: '/search' });
     const response = await fetch(reportUrl(t.serviceUrl), { headers: bearer });
     expect(response.status).toBe(422);
@@ -174,50 +171,47 @@ describe('GET /reports/attempts', () => {
   });
 
   it('reads Salesforce leads created in the window, a converted lead counting as reached', async () => {
-    const salesforce = await startSalesforceApp(NOW, { ADMIN_TOKEN });
-    try {
-      const owner = to18('0055g00000RepOn');
-      const lead = () =>
-        salesforce.emulator.createLead({ LastName: 'Doe', Company: 'Acme', OwnerId: owner });
-      const call = (id: string, disposition: string) =>
-        salesforce.emulator.logActivity(id, {
-          Subject: 'Call',
-          TaskSubtype: 'Call',
-          Status: 'Completed',
-          CallDisposition: disposition,
-        });
-      const reachedFirst = lead();
-      salesforce.advance(1);
-      call(reachedFirst, 'Connected');
-      const reachedSecond = lead();
-      salesforce.advance(10);
-      call(reachedSecond, 'No answer');
-      salesforce.advance(60);
-      call(reachedSecond, 'Connected');
-      const converted = lead();
-      salesforce.advance(2);
-      call(converted, 'No answer');
-      salesforce.emulator.convertLead(converted);
-      lead(); // never called
-      const since = new Date(Date.parse(NOW) - MINUTE).toISOString();
-      const until = new Date(salesforce.now() + MINUTE).toISOString();
-      const response = await fetch(
-        reportUrl(salesforce.serviceUrl, `since=${since}&until=${until}`),
-        {
-          headers: bearer,
-        },
-      );
-      expect(response.status).toBe(200);
-      const report = (await response.json()) as AttemptsReport;
-      expect(report).toMatchObject({ leads: 4, attempted: 3, reached: 3, reachedByStatus: 1 });
-      expect(report.curves.calls.points.map((p: { reached: number }) => p.reached)).toEqual([2, 1]);
-    } finally {
-      await salesforce.close();
-    }
+    const salesforce = track(await startSalesforceApp(NOW, { ADMIN_TOKEN }));
+    const owner = to18('0055g00000RepOn');
+    const lead = () =>
+      salesforce.emulator.createLead({ LastName: 'Doe', Company: 'Acme', OwnerId: owner });
+    const call = (id: string, disposition: string) =>
+      salesforce.emulator.logActivity(id, {
+        Subject: 'Call',
+        TaskSubtype: 'Call',
+        Status: 'Completed',
+        CallDisposition: disposition,
+      });
+    const reachedFirst = lead();
+    salesforce.advance(1);
+    call(reachedFirst, 'Connected');
+    const reachedSecond = lead();
+    salesforce.advance(10);
+    call(reachedSecond, 'No answer');
+    salesforce.advance(60);
+    call(reachedSecond, 'Connected');
+    const converted = lead();
+    salesforce.advance(2);
+    call(converted, 'No answer');
+    salesforce.emulator.convertLead(converted);
+    lead(); // never called
+    const since = new Date(Date.parse(NOW) - MINUTE).toISOString();
+    const until = new Date(salesforce.now() + MINUTE).toISOString();
+    const response = await fetch(
+      reportUrl(salesforce.serviceUrl, `since=${since}&until=${until}`),
+      {
+        headers: bearer,
+      },
+    );
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as AttemptsReport;
+    expect(report).toMatchObject({ leads: 4, attempted: 3, reached: 3, reachedByStatus: 1 });
+    expect(report.curves.calls.points.map((p: { reached: number }) => p.reached)).toEqual([2, 1]);
   });
 
   it('works on the sandbox CRM', async () => {
     const sandbox = await buildTestApp({ ADMIN_TOKEN }, NOW);
+    track(sandbox.app);
     const create = async () =>
       (
         await sandbox.app.inject({
@@ -260,13 +254,13 @@ describe('GET /reports/attempts', () => {
       reachedByStatus: 1,
     });
     expect(response.json().speedToLead).toMatchObject({ medianSeconds: 60, within1m: 0.6667 });
-    await sandbox.app.close();
   });
 });
 
 describe('GET /reports/attempts refuses', () => {
   it('a missing or wrong token with 401, and answers 404 when ADMIN_TOKEN is unset', async () => {
     const sandbox = await buildTestApp({ ADMIN_TOKEN }, NOW);
+    track(sandbox.app);
     const get = (url: string, headers: Record<string, string> = {}) =>
       sandbox.app.inject({ method: 'GET', url, headers });
     const refused: Record<string, string>[] = [
@@ -291,9 +285,10 @@ describe('GET /reports/attempts refuses', () => {
     expect(signedIn.headers['content-type']).toBe('text/html; charset=utf-8');
     // Basic is for the browser page only.
     expect((await get('/reports/attempts', { authorization: basic })).statusCode).toBe(401);
-    await sandbox.app.close();
 
     const off = await buildTestApp({}, NOW);
+
+    track(off.app);
     const response = await off.app.inject({
       method: 'GET',
       url: '/reports/attempts',
@@ -301,11 +296,11 @@ describe('GET /reports/attempts refuses', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('admin_disabled');
-    await off.app.close();
   });
 
   it('bad dates and parameters with 400', async () => {
     const sandbox = await buildTestApp({ ADMIN_TOKEN }, NOW);
+    track(sandbox.app);
     const cases: [string, string][] = [
       ['since=yesterday', 'validation_failed'],
       ['until=2026-13-01T00:00:00Z', 'validation_failed'],
@@ -326,7 +321,6 @@ describe('GET /reports/attempts refuses', () => {
       expect(response.statusCode, query).toBe(400);
       expect(response.json().error.code, query).toBe(code);
     }
-    await sandbox.app.close();
   });
 });
 
@@ -341,7 +335,7 @@ describe.skipIf(!hasChrome && process.env.CI !== 'true')(
     it('draws the cumulative curve, the number and the cadence cap', {
       timeout: 60_000,
     }, async () => {
-      t = await researchFixture();
+      const t = track(await researchFixture());
       const browser = await chromium.launch({
         executablePath: CHROME,
         args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],

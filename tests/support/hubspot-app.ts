@@ -14,7 +14,6 @@ export interface HubSpotTestApp {
   /** The service's own address (the test calls it as HubSpot does, over HTTP). */
   readonly serviceUrl: string;
   now(): number;
-  setNow(iso: string): void;
   advance(minutes: number): void;
   /** Sends a v3-signed delivery, as HubSpot does. */
   deliver(events: unknown, options?: DeliverOptions): Promise<Response>;
@@ -30,7 +29,6 @@ export interface DeliverOptions {
   /** Skip signing; `headers` then carries whatever the test wants. */
   readonly unsigned?: boolean;
   readonly timestamp?: number;
-  readonly path?: string;
 }
 
 /** v3: base64 HMAC-SHA256 of method + URI + body + timestamp, keyed with the client secret. */
@@ -63,6 +61,24 @@ export function hubspotEvent(fields: Record<string, unknown>): Record<string, un
   };
 }
 
+/** A new contact, as HubSpot announces it. */
+export const contactCreated = (id: string) =>
+  hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
+
+/** A task's status changed (a rep completed it, by default). */
+export const taskStatusChanged = (id: string, propertyValue = 'COMPLETED') =>
+  hubspotEvent({
+    subscriptionType: 'object.propertyChange',
+    objectTypeId: '0-27',
+    objectId: Number(id),
+    propertyName: 'hs_task_status',
+    propertyValue,
+  });
+
+/** A call engagement was logged. */
+export const callLogged = (id: string) =>
+  hubspotEvent({ subscriptionType: 'object.creation', objectTypeId: '0-48', objectId: Number(id) });
+
 export async function startHubSpotApp(
   startAt: string,
   env: Record<string, string> = {},
@@ -87,7 +103,7 @@ export async function startHubSpotApp(
   const deliverTo =
     (url: string): HubSpotTestApp['deliver'] =>
     async (events, options = {}) => {
-      const path = options.path ?? '/webhooks/hubspot';
+      const path = '/webhooks/hubspot';
       const body = options.body ?? JSON.stringify(events);
       const timestamp = options.timestamp ?? now;
       const signature = options.unsigned
@@ -108,9 +124,6 @@ export async function startHubSpotApp(
     emulator,
     serviceUrl,
     now: clock,
-    setNow(iso) {
-      now = Date.parse(iso);
-    },
     advance(minutes) {
       now += minutes * 60_000;
     },

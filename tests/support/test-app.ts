@@ -71,6 +71,7 @@ export async function serveApp(
     load,
     now: clock,
   });
+  app.addHook('onClose', () => chosen.value.connector.close());
   const serviceUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return { app, serviceUrl };
 }
