@@ -1,8 +1,32 @@
 import type { Config } from '../src/config/config.ts';
+import type { CrmConfig } from './crm-config.port.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
+import { hubspotConfig } from './hubspot/hubspot.config.ts';
 import { createRequestGate, type RequestGate } from './request-gate.ts';
+import { salesforceConfig } from './salesforce/salesforce.config.ts';
+import { sandboxConfig } from './sandbox/sandbox.config.ts';
 import { createSandboxCrm, type SandboxCrm } from './sandbox/sandbox.connector.ts';
 import type { CrmTelemetry } from './telemetry.ts';
+
+/**
+ * Each CRM's own variables, declared beside its connector. `loadConfig` checks the chosen one
+ * together with the service's variables, so one message names every bad variable.
+ */
+export const CRM_CONFIGS = {
+  sandbox: sandboxConfig,
+  hubspot: hubspotConfig,
+  salesforce: salesforceConfig,
+} as const;
+
+export type CrmName = keyof typeof CRM_CONFIGS;
+export const CRM_NAMES = Object.keys(CRM_CONFIGS) as [CrmName, ...CrmName[]];
+
+type SettingsOf<K extends CrmName> = (typeof CRM_CONFIGS)[K] extends CrmConfig<infer T> ? T : never;
+
+/** The chosen CRM's settings under its name (`config.hubspot`); CRMs without any have none. */
+export type CrmSettings = {
+  readonly [K in CrmName as SettingsOf<K> extends undefined ? never : K]?: SettingsOf<K>;
+};
 
 export interface ConnectorChoice {
   readonly connector: CrmConnector;

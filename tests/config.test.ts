@@ -178,6 +178,18 @@ describe('HubSpot configuration', () => {
     expect(message).toContain('PUBLIC_URL: required when CRM=hubspot');
   });
 
+  it("names a bad service variable and the missing HubSpot ones together (the connector's own check)", () => {
+    const message = failure({ CRM: 'hubspot', TIMEZONE: 'bad' });
+    for (const name of [
+      'TIMEZONE',
+      'HUBSPOT_ACCESS_TOKEN',
+      'HUBSPOT_CLIENT_SECRET',
+      'PUBLIC_URL',
+    ]) {
+      expect(message).toContain(`- ${name}:`);
+    }
+  });
+
   it('does not ask for HubSpot variables when another CRM is chosen', () => {
     expect(loadConfig({ CRM: 'sandbox' }).ok).toBe(true);
   });

@@ -1,5 +1,4 @@
 import { Connection } from 'jsforce';
-import type { SalesforceAuth } from '../../src/config/config.ts';
 import type { CadenceTask } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
@@ -13,6 +12,7 @@ import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
+import type { SalesforceAuth } from './salesforce.config.ts';
 import {
   activityFrom,
   cadenceTaskFrom,

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/** Runs the real entry point with only `env` (plus PATH), until it exits. */
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: new URL('..', import.meta.url),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('server start-up', () => {
+  it('exits 1 naming TIMEZONE and every missing HubSpot variable in one message', async () => {
+    const { code, stderr } = await startServer({ CRM: 'hubspot', TIMEZONE: 'bad', PORT: '0' });
+    expect(code).toBe(1);
+    expect(stderr.match(/Invalid configuration/g)).toHaveLength(1);
+    for (const name of [
+      'TIMEZONE',
+      'HUBSPOT_ACCESS_TOKEN',
+      'HUBSPOT_CLIENT_SECRET',
+      'PUBLIC_URL',
+    ]) {
+      expect(stderr).toContain(`- ${name}:`);
+    }
+  });
+
+  it('exits 1 naming the Salesforce org id and credentials beside a bad port', async () => {
+    const { code, stderr } = await startServer({ CRM: 'salesforce', PORT: 'eighty' });
+    expect(code).toBe(1);
+    for (const name of ['PORT', 'SALESFORCE_ORG_ID', 'SALESFORCE_INSTANCE_URL']) {
+      expect(stderr).toContain(`- ${name}`);
+    }
+  });
+});
