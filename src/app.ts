@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CrmConnector } from '../connectors/crm-connector.port.ts';
+import { watchedContactProperties } from '../connectors/hubspot/hubspot.mapping.ts';
 import type { RequestGate } from '../connectors/request-gate.ts';
 import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import type { Config } from './config/config.ts';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(hubspotWebhookRoutes, {
       clientSecret: config.hubspot.clientSecret,
       publicUrl: config.publicUrl,
+      watchedProperties: new Set(watchedContactProperties(config.hubspot.doNotCallProperty)),
       connector,
       pipeline,
       now,

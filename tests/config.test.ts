@@ -214,10 +214,12 @@ describe('HubSpot configuration', () => {
       HUBSPOT_OPEN_LEAD_STATUSES: ' NEW, OPEN ,,CALL_BACK',
       HUBSPOT_CONTACTED_LEAD_STATUSES: 'CONNECTED',
       HUBSPOT_API_BASE_URL: 'http://127.0.0.1:4010/',
+      HUBSPOT_DO_NOT_CALL_PROPERTY: 'do_not_call',
     });
     if (!result.ok) throw new Error(result.message);
     expect(result.config.hubspot).toMatchObject({
       defaultOwnerId: '1234567',
+      doNotCallProperty: 'do_not_call',
       openLeadStatuses: ['NEW', 'OPEN', 'CALL_BACK'],
       contactedLeadStatuses: ['CONNECTED'],
       apiBaseUrl: 'http://127.0.0.1:4010',
@@ -232,6 +234,7 @@ describe('HubSpot configuration', () => {
       HUBSPOT_DEFAULT_OWNER_ID: 'jane',
       HUBSPOT_ACCESS_TOKEN: 'pat with spaces',
       HUBSPOT_OPEN_LEAD_STATUSES: 'NEW,in progress',
+      HUBSPOT_DO_NOT_CALL_PROPERTY: 'Do not call',
     });
     for (const name of [
       'PUBLIC_URL',
@@ -239,6 +242,7 @@ describe('HubSpot configuration', () => {
       'HUBSPOT_DEFAULT_OWNER_ID',
       'HUBSPOT_ACCESS_TOKEN',
       'HUBSPOT_OPEN_LEAD_STATUSES',
+      'HUBSPOT_DO_NOT_CALL_PROPERTY',
     ]) {
       expect(message).toContain(`- ${name}:`);
     }

@@ -14,6 +14,8 @@ export interface HubSpotConfig {
   readonly openLeadStatuses: readonly string[];
   /** `hs_lead_status` values that say contact was made, for the attempts report. */
   readonly contactedLeadStatuses: readonly string[];
+  /** Internal name of the contact checkbox that marks do-not-call; unset, no contact is. */
+  readonly doNotCallProperty?: string;
 }
 
 const DEFAULT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
@@ -26,6 +28,11 @@ const statuses = list.pipe(
   ),
 );
 
+/** A contact property's internal name: HubSpot's are lowercase letters, digits, underscores. */
+export const propertyName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,99}$/, 'must be the internal name of a contact property');
+
 const variables = z.object({
   HUBSPOT_ACCESS_TOKEN: secret.optional(),
   HUBSPOT_CLIENT_SECRET: secret.optional(),
@@ -36,6 +43,7 @@ const variables = z.object({
     .optional(),
   HUBSPOT_OPEN_LEAD_STATUSES: statuses.default(DEFAULT_OPEN_LEAD_STATUSES),
   HUBSPOT_CONTACTED_LEAD_STATUSES: statuses.default(DEFAULT_CONTACTED_LEAD_STATUSES),
+  HUBSPOT_DO_NOT_CALL_PROPERTY: propertyName.optional(),
 });
 
 export const hubspotConfig = crmConfig({
@@ -58,5 +66,8 @@ export const hubspotConfig = crmConfig({
     ...(e.HUBSPOT_DEFAULT_OWNER_ID === undefined
       ? {}
       : { defaultOwnerId: e.HUBSPOT_DEFAULT_OWNER_ID }),
+    ...(e.HUBSPOT_DO_NOT_CALL_PROPERTY === undefined
+      ? {}
+      : { doNotCallProperty: e.HUBSPOT_DO_NOT_CALL_PROPERTY }),
   }),
 });

@@ -17,8 +17,8 @@ import {
   activityFromCall,
   activityFromEmail,
   CALL_PROPERTIES,
-  CONTACT_PROPERTIES,
   cadenceTaskFrom,
+  contactProperties,
   EMAIL_PROPERTIES,
   type HubSpotRecord,
   leadFromContact,
@@ -35,6 +35,8 @@ export interface HubSpotConnectorOptions extends LeadRuleOptions {
   readonly gate: RequestGate;
   /** Counts each attempt and retry, for metrics. */
   readonly telemetry?: CrmTelemetry | undefined;
+  /** The contact checkbox property that marks a contact do-not-call; unset, none does. */
+  readonly doNotCallProperty?: string | undefined;
 }
 
 /** One filter of a CRM search: HubSpot compares datetimes as epoch milliseconds. */
@@ -160,7 +162,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     basePath: options.apiBaseUrl,
     numberOfApiCallRetries: 0,
   });
-  const rules = leadRules(options);
+  const rules = { ...leadRules(options), doNotCallProperty: options.doNotCallProperty };
+  const contactFields = contactProperties(options.doNotCallProperty);
   const call = crmCaller(hubspotError, options);
 
   async function readObjects(
@@ -244,7 +247,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     // The contacts and their activities are read side by side, not one after the other: one
     // round trip less per delivery. Ids that turn out not to be contacts are simply left out.
     const [contacts, tasks, calls, emails] = await Promise.all([
-      readObjects('contacts', ids, CONTACT_PROPERTIES),
+      readObjects('contacts', ids, contactFields),
       linked('tasks', ids, TASK_PROPERTIES, cadenceTaskFrom),
       linked('calls', ids, CALL_PROPERTIES, activityFromCall),
       linked('emails', ids, EMAIL_PROPERTIES, activityFromEmail),

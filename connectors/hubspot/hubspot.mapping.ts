@@ -37,6 +37,34 @@ export const CONTACT_PROPERTIES = [
   'createdate',
 ];
 
+/**
+ * Contact properties whose change can change a decision, so HubSpot is asked to announce them:
+ * `email` only names a contact that has no name, and `createdate` never changes.
+ */
+export const WATCHED_CONTACT_PROPERTIES = CONTACT_PROPERTIES.filter(
+  (name) => name !== 'email' && name !== 'createdate',
+);
+
+/** The contact properties to read: the standard ones and the admin's do-not-call checkbox. */
+export function contactProperties(doNotCallProperty?: string): string[] {
+  return doNotCallProperty ? [...CONTACT_PROPERTIES, doNotCallProperty] : [...CONTACT_PROPERTIES];
+}
+
+/** The contact properties whose change HubSpot must announce. */
+export function watchedContactProperties(doNotCallProperty?: string): string[] {
+  return doNotCallProperty
+    ? [...WATCHED_CONTACT_PROPERTIES, doNotCallProperty]
+    : [...WATCHED_CONTACT_PROPERTIES];
+}
+
+/** HubSpot's ids of the object types the service follows, as webhook events name them. */
+export const OBJECT_TYPE_ID = {
+  contact: '0-1',
+  task: '0-27',
+  call: '0-48',
+  email: '0-49',
+} as const;
+
 export const TASK_PROPERTIES = [
   'hs_task_body',
   'hs_task_status',
@@ -103,7 +131,24 @@ export function zoneFromHubSpot(value: string | null | undefined): string | unde
   return zonesByHubSpotName.get(name);
 }
 
-export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLead {
+/** Lead rules plus HubSpot's own: the checkbox property that marks a contact do-not-call. */
+export interface HubSpotLeadRules extends LeadRules {
+  /**
+   * HubSpot contacts have no standard do-not-call flag: the admin names a single-checkbox
+   * property, and a contact with it checked gets no calls or texts, like Salesforce's DoNotCall.
+   */
+  readonly doNotCallProperty?: string | undefined;
+}
+
+function optedOutChannels(p: Properties, rules: HubSpotLeadRules): Channel[] {
+  const channels: Channel[] = [];
+  if (rules.doNotCallProperty && p[rules.doNotCallProperty] === 'true')
+    channels.push('call', 'sms');
+  if (p.hs_email_optout === 'true') channels.push('email');
+  return channels;
+}
+
+export function leadFromContact(contact: HubSpotRecord, rules: HubSpotLeadRules): CrmLead {
   const p = contact.properties;
   const fullName = [text(p.firstname), text(p.lastname)].filter(Boolean).join(' ');
   const status = text(p.hs_lead_status);
@@ -129,7 +174,7 @@ export function leadFromContact(contact: HubSpotRecord, rules: LeadRules): CrmLe
     isOpen: status === undefined || rules.openLeadStatuses.has(status),
     converted,
     contacted: converted || (status !== undefined && rules.contactedLeadStatuses.has(status)),
-    optedOut: p.hs_email_optout === 'true' ? ['email'] : [],
+    optedOut: optedOutChannels(p, rules),
   };
 }
 

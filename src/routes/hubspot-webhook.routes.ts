@@ -12,6 +12,8 @@ export interface HubSpotWebhookOptions extends DeliveryOptions {
   /** The service's base URL as HubSpot calls it; signatures cover the full URI. */
   readonly publicUrl: string;
   readonly now: () => number;
+  /** Contact properties whose change re-decides the contact; others are acknowledged. */
+  readonly watchedProperties: ReadonlySet<string>;
 }
 
 const id = z.union([
@@ -69,7 +71,7 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
       );
     }
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
-    const plan = planDelivery(events);
+    const plan = planDelivery(events, options.watchedProperties);
     const about = {
       ignored: plan.ignored.length,
       signature: signed.version,

@@ -1,4 +1,5 @@
 import type { ActivityRef } from '../../connectors/crm-connector.port.ts';
+import { OBJECT_TYPE_ID } from '../../connectors/hubspot/hubspot.mapping.ts';
 import type { LeadsToDecide } from './delivery-plan.ts';
 
 /** One event of a HubSpot webhook delivery, after validation. */
@@ -22,26 +23,11 @@ export interface DeliveryPlan extends LeadsToDecide {
   readonly ignored: readonly IgnoredEvent[];
 }
 
-/** Contact properties the cadence reads: a change to any other property changes nothing. */
-const WATCHED_CONTACT_PROPERTIES: ReadonlySet<string> = new Set([
-  'hs_lead_status',
-  'lifecyclestage',
-  'hubspot_owner_id',
-  'hs_email_optout',
-  'firstname',
-  'lastname',
-  'company',
-  'phone',
-  'mobilephone',
-  'country',
-  'hs_timezone',
-]);
-
-const CONTACT = '0-1';
+const CONTACT = OBJECT_TYPE_ID.contact;
 const ACTIVITY_OF_TYPE_ID: Readonly<Record<string, ActivityRef['kind']>> = {
-  '0-27': 'task',
-  '0-48': 'call',
-  '0-49': 'email',
+  [OBJECT_TYPE_ID.task]: 'task',
+  [OBJECT_TYPE_ID.call]: 'call',
+  [OBJECT_TYPE_ID.email]: 'email',
 };
 
 type Route =
@@ -50,13 +36,16 @@ type Route =
   | { readonly activity: ActivityRef }
   | { readonly ignore: string };
 
-function contactEvent(action: string, event: HubSpotEvent): Route {
+/** Contact properties the cadence reads: a change to any other property changes nothing. */
+type Watched = ReadonlySet<string>;
+
+function contactEvent(action: string, event: HubSpotEvent, watched: Watched): Route {
   switch (action) {
     case 'creation':
     case 'restore':
       return { lead: event.objectId };
     case 'propertyChange':
-      if (event.propertyName !== undefined && !WATCHED_CONTACT_PROPERTIES.has(event.propertyName)) {
+      if (event.propertyName !== undefined && !watched.has(event.propertyName)) {
         return { ignore: `property ${event.propertyName} is not read by the cadence` };
       }
       return { lead: event.objectId };
@@ -79,11 +68,11 @@ function activityEvent(kind: ActivityRef['kind'], action: string, event: HubSpot
   return { ignore: `${kind} ${action} needs no follow-up decision` };
 }
 
-function route(event: HubSpotEvent): Route {
+function route(event: HubSpotEvent, watched: Watched): Route {
   const [object = '', action = ''] = event.type.split('.', 2);
-  if (object === 'contact') return contactEvent(action, event);
+  if (object === 'contact') return contactEvent(action, event, watched);
   if (object === 'object') {
-    if (event.objectTypeId === CONTACT) return contactEvent(action, event);
+    if (event.objectTypeId === CONTACT) return contactEvent(action, event, watched);
     const kind = ACTIVITY_OF_TYPE_ID[event.objectTypeId ?? ''];
     if (kind) return activityEvent(kind, action, event);
     return { ignore: `objects of type ${event.objectTypeId ?? 'unknown'} are not followed` };
@@ -91,13 +80,16 @@ function route(event: HubSpotEvent): Route {
   return { ignore: `subscription type ${event.type} is not followed` };
 }
 
-/** Sorts a delivery's events into contacts to re-decide, records to resolve, and the rest. */
-export function planDelivery(events: readonly HubSpotEvent[]): DeliveryPlan {
+/**
+ * Sorts a delivery's events into contacts to re-decide, records to resolve, and the rest.
+ * `watched` are the contact properties whose change matters (see `watchedContactProperties`).
+ */
+export function planDelivery(events: readonly HubSpotEvent[], watched: Watched): DeliveryPlan {
   const leadIds = new Set<string>();
   const activities = new Map<string, ActivityRef>();
   const ignored: IgnoredEvent[] = [];
   for (const event of events) {
-    const r = route(event);
+    const r = route(event, watched);
     if ('lead' in r) leadIds.add(r.lead);
     else if ('leads' in r) for (const id of r.leads) leadIds.add(id);
     else if ('activity' in r) activities.set(`${r.activity.kind}:${r.activity.id}`, r.activity);

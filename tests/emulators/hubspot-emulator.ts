@@ -280,8 +280,15 @@ export interface HubSpotEmulator {
   createContact(properties: Record<string, string>, createdAt?: string): string;
   updateContact(id: string, properties: Record<string, string>): void;
   logCall(contactId: string, properties: Record<string, string>): string;
+  /** An email logged on the contact (`hs_email_direction` says sent or received). */
+  logEmail(contactId: string, properties: Record<string, string>): string;
   /** Live and archived tasks associated with a contact. */
   tasksOf(contactId: string, options?: { archived?: boolean }): StoredObject[];
+  /**
+   * A property an admin creates (Settings → Properties → Create property), such as a
+   * single-checkbox "Do not call": HubSpot then accepts and returns it like its own.
+   */
+  createContactProperty(name: string, kind: 'bool' | 'string'): void;
   /** A rep's edit of a task in the HubSpot UI (e.g. marking it COMPLETED). */
   updateTask(id: string, properties: Record<string, string>): void;
   /** Contacts a task, call or email is associated with. */
@@ -333,6 +340,10 @@ export async function startHubSpotEmulator(
     emails: new Map(),
   };
   const links = new Map<string, Set<string>>();
+  // Each account may add its own properties, so each emulator has its own copy of the schema.
+  const schemas: Record<string, Record<string, PropertyDef>> = Object.fromEntries(
+    Object.entries(SCHEMAS).map(([type, properties]) => [type, { ...properties }]),
+  );
   const requests: RecordedCall[] = [];
   const owners = new Set<string>();
   const faults = createFaultQueue<Fault>();
@@ -372,7 +383,7 @@ export async function startHubSpotEmulator(
     input: unknown,
     creating: boolean,
   ): Record<string, string | null> {
-    const schema = SCHEMAS[type] ?? {};
+    const schema = schemas[type] ?? {};
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw validationError('Invalid input JSON: properties must be an object', []);
     }
@@ -513,7 +524,7 @@ export async function startHubSpotEmulator(
   }
 
   function view(type: string, object: StoredObject, wanted: readonly string[] | undefined) {
-    const schema = SCHEMAS[type] ?? {};
+    const schema = schemas[type] ?? {};
     const names = (
       wanted && wanted.length > 0
         ? wanted
@@ -886,6 +897,11 @@ export async function startHubSpotEmulator(
       return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
         .id;
     },
+    createContactProperty(name, kind) {
+      const contacts = schemas.contacts ?? {};
+      if (name in contacts) throw new Error(`contact property ${name} already exists`);
+      contacts[name] = { kind };
+    },
     updateContact(id, properties) {
       patch('contacts', contact(id), checkProperties('contacts', properties, false));
     },
@@ -893,6 +909,11 @@ export async function startHubSpotEmulator(
       const call = insert('calls', checkProperties('calls', properties, true));
       associate('calls', call.id, 'contacts', contactId);
       return call.id;
+    },
+    logEmail(contactId, properties) {
+      const email = insert('emails', checkProperties('emails', properties, true));
+      associate('emails', email.id, 'contacts', contactId);
+      return email.id;
     },
     tasksOf(contactId, { archived = false } = {}) {
       return associated('contacts', contactId, 'tasks')

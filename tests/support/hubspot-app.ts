@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { OBJECT_TYPE_ID } from '../../connectors/hubspot/hubspot.mapping.ts';
 import type { LoadMonitor } from '../../src/http/load-monitor.ts';
 import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import { type HubSpotEmulator, startHubSpotEmulator } from '../emulators/hubspot-emulator.ts';
@@ -65,19 +66,33 @@ export function hubspotEvent(fields: Record<string, unknown>): Record<string, un
 export const contactCreated = (id: string) =>
   hubspotEvent({ subscriptionType: 'contact.creation', objectId: Number(id) });
 
+/**
+ * An event of a developer-platform (project) app: generic `object.*` types naming the object by
+ * `objectTypeId`, with the fields HubSpot sends (developers.hubspot.com/changelog/public-beta-
+ * generic-webhook-subscriptions; configure-webhooks on the developer platform).
+ */
+export function objectEvent(
+  objectType: keyof typeof OBJECT_TYPE_ID,
+  action: 'creation' | 'propertyChange' | 'merge' | 'restore' | 'deletion',
+  id: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return hubspotEvent({
+    subscriptionType: `object.${action}`,
+    objectId: Number(id),
+    objectTypeId: OBJECT_TYPE_ID[objectType],
+    sourceId: 'userId:98499705',
+    isSensitive: false,
+    ...fields,
+  });
+}
+
 /** A task's status changed (a rep completed it, by default). */
 export const taskStatusChanged = (id: string, propertyValue = 'COMPLETED') =>
-  hubspotEvent({
-    subscriptionType: 'object.propertyChange',
-    objectTypeId: '0-27',
-    objectId: Number(id),
-    propertyName: 'hs_task_status',
-    propertyValue,
-  });
+  objectEvent('task', 'propertyChange', id, { propertyName: 'hs_task_status', propertyValue });
 
 /** A call engagement was logged. */
-export const callLogged = (id: string) =>
-  hubspotEvent({ subscriptionType: 'object.creation', objectTypeId: '0-48', objectId: Number(id) });
+export const callLogged = (id: string) => objectEvent('call', 'creation', id);
 
 export async function startHubSpotApp(
   startAt: string,
