@@ -20,6 +20,11 @@ import {
   type TrafficOptions,
   type TransportFault,
 } from './emulator-kit.ts';
+import {
+  createFlowRunner,
+  type QueuedNotification,
+  type RecordTriggeredFlow,
+} from './salesforce-flows.ts';
 
 type Kind = 'id' | 'string' | 'boolean' | 'datetime' | 'date' | 'picklist' | 'textarea';
 interface FieldDef {
@@ -138,6 +143,10 @@ export interface SalesforceEmulator {
   /** A call or email the rep logged (closed task without a cadence marker). */
   logActivity(leadId: string, fields: Record<string, string | boolean>): string;
   tasksOf(leadId: string): SalesforceRecord[];
+  /** Activates a record-triggered flow: it runs on every later save of its object. */
+  activateFlow(flow: RecordTriggeredFlow): void;
+  /** The outbound messages the active flows queued since the last call. */
+  takeOutbound(): QueuedNotification[];
   close(): Promise<void>;
 }
 
@@ -175,6 +184,7 @@ export async function startSalesforceEmulator(
     Organization: new Map([[orgId, { Id: orgId }]]),
   };
   const requests: RecordedCall[] = [];
+  const flows = createFlowRunner();
   const faults = createFaultQueue<SalesforceFault>();
   const traffic = createTraffic(options.traffic);
   const cursors = new Map<string, { records: SalesforceRecord[]; fields: string[] }>();
@@ -301,11 +311,13 @@ export async function startSalesforceEmulator(
       record.CompletedDateTime = record.IsClosed ? at : null;
     }
     store[object]?.set(id, record);
+    flows.saved(object, undefined, record);
     return record;
   }
 
   function patch(object: string, record: SalesforceRecord, fields: Record<string, unknown>): void {
     const at = isoNow(now());
+    const before = { ...record };
     for (const [name, value] of Object.entries(fields)) {
       if (name !== 'attributes' && name !== 'Id') record[name] = value as string | boolean | null;
     }
@@ -314,6 +326,7 @@ export async function startSalesforceEmulator(
       record.CompletedDateTime = record.IsClosed ? at : null;
     }
     record.LastModifiedDate = at;
+    flows.saved(object, before, record);
   }
 
   const find = (object: string, id: string) => store[object]?.get(to18(id));
@@ -710,6 +723,8 @@ export async function startSalesforceEmulator(
     tasksOf(leadId) {
       return [...(store.Task?.values() ?? [])].filter((t) => t.WhoId === to18(leadId));
     },
+    activateFlow: flows.activate,
+    takeOutbound: flows.takeOutbound,
     close: listening.close,
   };
 }
