@@ -78,43 +78,35 @@ async function newLead(t: SalesforceTestApp) {
   return id;
 }
 
+/** A new lead, then 10 minutes later a call logged with *Log a Call*: a Task created closed. */
+async function loggedCall(flow: RecordTriggeredFlow, CallDisposition: string) {
+  const t = await org(flow);
+  const id = await newLead(t);
+  t.advance(10);
+  const call = t.emulator.logActivity(id, {
+    Subject: 'Call',
+    TaskSubtype: 'Call',
+    CallDisposition,
+  });
+  return { t, id, call, sent: await deliverOutbound(t) };
+}
+
 describe('Salesforce Task flow (guide step 5)', () => {
   it('sends a call logged closed at creation, and a connected one ends the cadence', async () => {
-    const t = await org(GUIDE_TASK_FLOW);
-    const id = await newLead(t);
-    t.advance(10);
-    const call = t.emulator.logActivity(id, {
-      Subject: 'Call',
-      TaskSubtype: 'Call',
-      CallDisposition: 'Connected',
-    });
-    expect(await deliverOutbound(t)).toEqual([{ type: 'Task', fields: { Id: call, WhoId: id } }]);
+    const { t, id, call, sent } = await loggedCall(GUIDE_TASK_FLOW, 'Connected');
+    expect(sent).toEqual([{ type: 'Task', fields: { Id: call, WhoId: id } }]);
     expect(open(t, id)).toEqual([]);
   });
 
   it('a logged wrong-number call, also created closed, stops the calls and keeps the emails', async () => {
-    const t = await org(GUIDE_TASK_FLOW);
-    const id = await newLead(t);
-    t.advance(10);
-    t.emulator.logActivity(id, {
-      Subject: 'Call',
-      TaskSubtype: 'Call',
-      CallDisposition: 'Wrong number',
-    });
-    expect(await deliverOutbound(t)).toHaveLength(1);
+    const { t, id, sent } = await loggedCall(GUIDE_TASK_FLOW, 'Wrong number');
+    expect(sent).toHaveLength(1);
     expect(open(t, id)).toEqual(['Email 1 of 5']);
   });
 
   it('with the old update-only trigger the same logged call never reaches the service', async () => {
-    const t = await org(UPDATE_ONLY_FLOW);
-    const id = await newLead(t);
-    t.advance(10);
-    t.emulator.logActivity(id, {
-      Subject: 'Call',
-      TaskSubtype: 'Call',
-      CallDisposition: 'Connected',
-    });
-    expect(await deliverOutbound(t)).toEqual([]);
+    const { t, id, sent } = await loggedCall(UPDATE_ONLY_FLOW, 'Connected');
+    expect(sent).toEqual([]);
     expect(open(t, id)).toEqual(['Call 1 of 6', 'Email 1 of 5']);
   });
 
