@@ -190,8 +190,12 @@ function comparable(value: string | number | null | undefined): number | string 
   return text;
 }
 
-function matchesFilter(type: string, object: StoredObject, filter: SearchFilter): boolean {
-  if (!(filter.propertyName in (SCHEMAS[type] ?? {}))) {
+function matchesFilter(
+  schema: Record<string, PropertyDef>,
+  object: StoredObject,
+  filter: SearchFilter,
+): boolean {
+  if (!(filter.propertyName in schema)) {
     throw validationError(
       `There was a problem with the request: property ${filter.propertyName} does not exist`,
       [],
@@ -716,7 +720,9 @@ export async function startHubSpotEmulator(
           .filter(
             (o) =>
               groups.length === 0 ||
-              groups.some((g) => (g.filters ?? []).every((f) => matchesFilter(type, o, f))),
+              groups.some((g) =>
+                (g.filters ?? []).every((f) => matchesFilter(schemas[type] ?? {}, o, f)),
+              ),
           )
           .sort((a, b) => compareBy(a, b, request.sorts ?? []));
         const page = found.slice(offset, offset + limit);
