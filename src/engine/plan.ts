@@ -1,4 +1,7 @@
+import { explainHoliday, type LeadPlace, leadPlace } from './lead-window.ts';
+import { DAY, MINUTE } from './local-days.ts';
 import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
+import { outsideHoursLine } from './task-text.ts';
 import {
   type Cadence,
   type CadenceState,
@@ -15,9 +18,11 @@ import {
   type TaskClosure,
   type TaskDraft,
   type TaskReassignment,
+  type TimingReason,
 } from './types.ts';
 
-const MINUTE = 60_000;
+/** Channels the law limits to the lead's window: the rep talks to or texts the lead. */
+const HARD: ReadonlySet<Channel> = new Set(['call', 'sms']);
 
 const CHANNEL_LABEL: Record<Channel, string> = {
   call: 'Call',
@@ -66,32 +71,57 @@ function doneAt(task: CadenceTask): number {
 interface Timing {
   readonly reminderAt: number;
   readonly dueAt: number;
+  readonly reason: TimingReason;
 }
 
-function timing(
-  step: CadenceStep,
-  snapshot: LeadSnapshot,
-  previousDone: number | undefined,
-  now: number,
-  schedule: Schedule,
-): Timing {
+/** What a step's timing depends on besides the step itself. */
+interface TimingInput {
+  readonly snapshot: LeadSnapshot;
+  readonly place: LeadPlace;
+  readonly previousDone: number | undefined;
+  /** Times of the calls and texts already made, newest first. */
+  readonly attempts: readonly number[];
+  readonly now: number;
+  readonly schedule: Schedule;
+}
+
+/**
+ * The earliest moment the per-24-hour cap allows another call or text: 24 hours after the
+ * oldest of the last `max` attempts. The cap delays a call; it never drops one.
+ */
+function capFloor(place: LeadPlace, attempts: readonly number[]): number | undefined {
+  if (!place.cap) return undefined;
+  const oldest = attempts[place.cap.max - 1];
+  return oldest === undefined ? undefined : oldest + DAY;
+}
+
+function timing(step: CadenceStep, input: TimingInput): Timing {
+  const { snapshot, place, previousDone, now, schedule } = input;
   const zone = snapshot.lead.timezone;
   const created = Date.parse(snapshot.lead.createdAt);
+  const hard = HARD.has(step.channel);
+  let earliest: number;
   if (step.afterMinutes) {
-    const base = (previousDone ?? created) + step.afterMinutes.min * MINUTE;
-    const opening = nextOpening(Math.max(base, now), zone, schedule);
-    const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
-    // The due moment stays inside the same opening, so the rep is never asked to call after hours.
-    const lastMinute = Math.max(opening.start, opening.end - MINUTE);
-    return { reminderAt: opening.start, dueAt: Math.min(opening.start + span, lastMinute) };
+    earliest = Math.max((previousDone ?? created) + step.afterMinutes.min * MINUTE, now);
+  } else {
+    const day = step.day ?? 1;
+    earliest = Math.max(startOfLeadDay(created, zone, day), created, now);
+    if (day > 1 && previousDone !== undefined) {
+      earliest = Math.max(earliest, startOfNextDay(previousDone, zone));
+    }
   }
-  const day = step.day ?? 1;
-  let earliest = Math.max(startOfLeadDay(created, zone, day), created, now);
-  if (day > 1 && previousDone !== undefined) {
-    earliest = Math.max(earliest, startOfNextDay(previousDone, zone));
-  }
-  const { start } = nextOpening(earliest, zone, schedule);
-  return { reminderAt: start, dueAt: start };
+  const cap = hard ? capFloor(place, input.attempts) : undefined;
+  const from = cap === undefined ? earliest : Math.max(cap, earliest);
+  const opening = nextOpening(from, place, schedule, hard);
+  const reason: TimingReason =
+    cap !== undefined && cap > earliest && place.cap
+      ? `state_cap:${place.cap.code}`
+      : explainHoliday(from, opening.start, place, schedule, opening.reason);
+  if (!step.afterMinutes) return { reminderAt: opening.start, dueAt: opening.start, reason };
+  const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
+  // The due moment stays inside the same opening, so the rep is never asked to call after hours.
+  const lastMinute = Math.max(opening.start, opening.end - MINUTE);
+  return { reminderAt: opening.start, dueAt: Math.min(opening.start + span, lastMinute), reason };
 }
 
 function draft(
@@ -100,6 +130,7 @@ function draft(
   index: number,
   position: { readonly nth: number; readonly of: number },
   when: Timing,
+  teamZone: string,
 ): TaskDraft {
   const { lead } = snapshot;
   const step = cadence.steps[index - 1] as CadenceStep;
@@ -110,15 +141,28 @@ function draft(
     step: index,
     channel: step.channel,
     title: `${CHANNEL_LABEL[step.channel]} ${position.nth} of ${position.of} — ${who}`,
-    body: step.guidance,
+    body:
+      when.reason === 'lead_window_only'
+        ? `${outsideHoursLine(when.reminderAt, lead.timezone, teamZone)}\n\n${step.guidance}`
+        : step.guidance,
     priority: step.priority,
     reminderAt: new Date(when.reminderAt).toISOString(),
     dueAt: new Date(when.dueAt).toISOString(),
     ...(lead.ownerId === undefined ? {} : { ownerId: lead.ownerId }),
+    reason: when.reason,
   };
 }
 
 type TrackResult = 'active' | 'done' | 'blocked';
+
+/** When calls and texts were made (completed tasks, logged activities), newest first. */
+function attemptTimes({ tasks, activities }: LeadSnapshot): number[] {
+  const times = [
+    ...tasks.filter((t) => t.status === 'completed' && HARD.has(t.channel)).map(doneAt),
+    ...activities.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
+  ];
+  return times.sort((a, b) => b - a);
+}
 
 /**
  * Decides which cadence tasks should be open for a lead now. Pure: the same snapshot, cadence,
@@ -152,6 +196,8 @@ export function plan(
   }
 
   const blocked = blockedChannels(snapshot);
+  const place = leadPlace(snapshot.lead);
+  const attempts = place.cap ? attemptTimes(snapshot) : [];
   const results: TrackResult[] = [];
   for (const channel of CHANNELS) {
     const indexes = cadence.steps.flatMap((s, i) => (s.channel === channel ? [i + 1] : []));
@@ -178,8 +224,11 @@ export function plan(
       results.push('active');
       continue;
     }
-    // A step whose task was deleted counts as skipped: progress is the furthest step reached.
-    const done = tasks.reduce<CadenceTask | undefined>(
+    // Only completed steps count: a task the service closed itself (opt-out, lead closed,
+    // cadence changed) leaves its step to do, so the track resumes there when the reason goes
+    // away. A step whose task was deleted is skipped: progress is the furthest step completed.
+    const completed = tasks.filter((t) => t.status === 'completed');
+    const done = completed.reduce<CadenceTask | undefined>(
       (far, t) =>
         !far || t.step > far.step || (t.step === far.step && doneAt(t) < doneAt(far)) ? t : far,
       undefined,
@@ -189,10 +238,18 @@ export function plan(
       results.push('done');
       continue;
     }
-    const previous = done ? doneAt(done) : undefined;
-    const when = timing(cadence.steps[next - 1] as CadenceStep, snapshot, previous, now, schedule);
-    const position = { nth: indexes.indexOf(next) + 1, of: indexes.length };
-    create.push(draft(snapshot, cadence, next, position, when));
+    const when = timing(cadence.steps[next - 1] as CadenceStep, {
+      snapshot,
+      place,
+      previousDone: done ? doneAt(done) : undefined,
+      attempts,
+      now,
+      schedule,
+    });
+    // Titles count attempts made, not steps passed: "Call 1 of 6" when no call was made.
+    const made = new Set(completed.map((t) => t.step)).size;
+    const position = { nth: Math.min(made + 1, indexes.length), of: indexes.length };
+    create.push(draft(snapshot, cadence, next, position, when, schedule.teamZone));
     results.push('active');
   }
 

@@ -1,96 +1,151 @@
-import { DateTime } from 'luxon';
-import { zoneNamed } from './cached-zone.ts';
-import type { MinuteRange, Schedule } from './types.ts';
+import { type LeadPlace, leadStretches } from './lead-window.ts';
+import {
+  DAY,
+  dayNumberAt,
+  HOUR,
+  intersect,
+  type LocalDay,
+  localDay,
+  localRange,
+  type Opening,
+} from './local-days.ts';
+import type { Schedule, TimingReason } from './types.ts';
 
-/** An allowed stretch of time in epoch milliseconds, `end` exclusive. */
-export interface Opening {
-  readonly start: number;
-  readonly end: number;
+export type { Opening } from './local-days.ts';
+
+/** An opening with why it is where it is. */
+export interface ReasonedOpening extends Opening {
+  readonly reason: TimingReason;
 }
 
 // Far enough to cross any holiday season; a schedule with no opening in a year is misconfigured.
 const SEARCH_DAYS = 370;
+/** Where the lead's window ends before the team's day starts, the rep gets its last hour. */
+const LAST_SLOT = HOUR;
+const MAX_CACHED = 100_000;
+const teamDays = new WeakMap<Schedule, Map<number, Opening[]>>();
 
-/**
- * The start of the day after `day`. Where a DST change skips midnight (America/Santiago), a
- * day starts at 01:00, so the next start is found from the calendar date, not by adding 24 h.
- */
-function nextDay(day: DateTime): DateTime {
-  return day.plus({ days: 1 }).startOf('day');
-}
-
-// luxon moves a wall time that falls into a DST gap forward, which is what a rep would expect.
-function localRange(day: DateTime, range: MinuteRange): Opening {
-  const start = day
-    .set({ hour: Math.floor(range.start / 60), minute: range.start % 60 })
-    .toMillis();
-  const end =
-    range.end >= 1440
-      ? nextDay(day).toMillis()
-      : day.set({ hour: Math.floor(range.end / 60), minute: range.end % 60 }).toMillis();
-  return { start, end: Math.max(start, end) };
-}
-
-/** Stretches of the lead's contact window (lead zone) that overlap `span`, in time order. */
-function contactOverlaps(span: Opening, leadZone: string, contact: MinuteRange): Opening[] {
-  const out: Opening[] = [];
-  let day: DateTime = DateTime.fromMillis(span.start, { zone: zoneNamed(leadZone) })
-    .minus({ days: 1 })
-    .startOf('day');
-  while (day.toMillis() < span.end) {
-    const window = localRange(day, contact);
-    const start = Math.max(window.start, span.start);
-    const end = Math.min(window.end, span.end);
-    if (end > start) out.push({ start, end });
-    day = nextDay(day);
+/** The team's working stretches on one of its local days (none on a holiday), cached. */
+function teamOpenings(number: number, schedule: Schedule): Opening[] {
+  let cache = teamDays.get(schedule);
+  if (!cache) {
+    cache = new Map();
+    teamDays.set(schedule, cache);
   }
-  return out;
+  let found = cache.get(number);
+  if (!found) {
+    const day: LocalDay = localDay(schedule.teamZone, number);
+    found = schedule.isHoliday(day.iso)
+      ? []
+      : (schedule.businessHours[day.weekday] ?? []).map((range) => localRange(day, range));
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(number, found);
+  }
+  return found;
 }
 
-function teamOpenings(day: DateTime, schedule: Schedule): Opening[] {
-  if (schedule.isHoliday(day.toISODate() ?? '')) return [];
-  return (schedule.businessHours[day.weekday] ?? []).map((range) => localRange(day, range));
-}
-
-/**
- * The openings of one team day: its business hours cut down to the lead's contact window. On a
- * working day where the two do not meet at all (a lead on the far side of the world, or a
- * window that touches the team's hours only in the other DST season) the team's hours alone
- * count, so no lead waits months for a first call. Decided per day, so the rule depends only on
- * the moment, never on where a search started.
- */
-function dayOpenings(day: DateTime, leadZone: string, schedule: Schedule): Opening[] {
-  const business = teamOpenings(day, schedule);
-  const overlaps = business.flatMap((b) => contactOverlaps(b, leadZone, schedule.contactHours));
-  return overlaps.length > 0 ? overlaps : business;
+function gap(a: Opening, b: Opening): number {
+  return a.end <= b.start ? b.start - a.end : a.start - b.end;
 }
 
 /**
- * The first moment at or after `from` inside the team's business hours (never on a holiday)
- * and the lead's contact window, with the end of that stretch.
+ * On a working day whose hours the lead's window does not meet, the stretch of that window
+ * closest to them (a day either side): its start when it opens after the team closes, its last
+ * hour when it closes before the team opens. Ties go to the later stretch, the lead's morning.
  */
-export function nextOpening(from: number, leadZone: string, schedule: Schedule): Opening {
-  let day: DateTime = DateTime.fromMillis(from, { zone: zoneNamed(schedule.teamZone) }).startOf(
-    'day',
-  );
-  for (let i = 0; i < SEARCH_DAYS; i++, day = nextDay(day)) {
-    for (const window of dayOpenings(day, leadZone, schedule)) {
-      if (window.end > from) return { start: Math.max(window.start, from), end: window.end };
+function closestStretch(team: readonly Opening[], place: LeadPlace, schedule: Schedule) {
+  const first = team[0] as Opening;
+  const last = team[team.length - 1] as Opening;
+  const span = { start: first.start - DAY, end: last.end + DAY };
+  let best: Opening | undefined;
+  let bestGap = Number.POSITIVE_INFINITY;
+  for (const stretch of leadStretches(span, place, schedule)) {
+    const distance = Math.min(...team.map((t) => gap(stretch, t)));
+    if (distance <= bestGap) {
+      best = stretch;
+      bestGap = distance;
     }
   }
-  // Only a calendar whose every working day for a year is a holiday gets here.
-  return { start: from, end: from };
+  if (!best) return undefined;
+  return best.end <= first.start
+    ? { start: Math.max(best.start, best.end - LAST_SLOT), end: best.end }
+    : best;
+}
+
+/**
+ * The openings of one team day. Overlap of the team's hours and the lead's window when there
+ * is one; else, for desk steps, the team's hours, and for calls and texts (`hard`), the
+ * stretch of the lead's window closest to them. Decided per day, so the rule depends only on
+ * the moment, never on where a search started.
+ */
+function dayOpenings(
+  number: number,
+  place: LeadPlace,
+  schedule: Schedule,
+  hard: boolean,
+): { openings: readonly Opening[]; reason: TimingReason } {
+  const team = teamOpenings(number, schedule);
+  if (team.length === 0) return { openings: team, reason: 'overlap' };
+  const span = { start: (team[0] as Opening).start, end: (team[team.length - 1] as Opening).end };
+  const overlaps = intersect(team, leadStretches(span, place, schedule));
+  if (overlaps.length > 0) return { openings: overlaps, reason: 'overlap' };
+  if (!hard) return { openings: team, reason: 'team_hours' };
+  const closest = closestStretch(team, place, schedule);
+  return { openings: closest ? [closest] : [], reason: 'lead_window_only' };
+}
+
+function firstAfter(
+  from: number,
+  n: number,
+  place: LeadPlace,
+  schedule: Schedule,
+  hard: boolean,
+): ReasonedOpening | undefined {
+  const { openings, reason } = dayOpenings(n, place, schedule, hard);
+  for (const window of openings) {
+    if (window.end > from) return { start: Math.max(window.start, from), end: window.end, reason };
+  }
+  return undefined;
+}
+
+/**
+ * The first moment at or after `from` when a step may be due, with the end of that stretch.
+ * Calls and texts (`hard`) are only ever inside the lead's window; when no working day of the
+ * team meets it for a year, the lead's window alone decides.
+ */
+export function nextOpening(
+  from: number,
+  place: LeadPlace,
+  schedule: Schedule,
+  hard: boolean,
+): ReasonedOpening {
+  // A call's stretch may lie a day beyond the team day that chose it: start a day earlier.
+  const first = dayNumberAt(from, schedule.teamZone) - (hard ? 1 : 0);
+  for (let n = first; n < first + SEARCH_DAYS; n++) {
+    const found = firstAfter(from, n, place, schedule, hard);
+    if (!found) continue;
+    if (found.reason !== 'lead_window_only') return found;
+    // The next team day may have chosen an earlier stretch (the lead's window before it opens).
+    const next = firstAfter(from, n + 1, place, schedule, hard);
+    return next && next.start < found.start ? next : found;
+  }
+  if (hard) {
+    for (let week = 0; week < SEARCH_DAYS / 7; week++) {
+      const span = { start: from + week * 7 * DAY, end: from + (week + 1) * 7 * DAY };
+      const [stretch] = leadStretches(span, place, schedule);
+      if (stretch) return { ...stretch, reason: 'lead_window_only' };
+    }
+  }
+  // Only a calendar whose every day for a year is off gets here.
+  return { start: from, end: from, reason: hard ? 'lead_window_only' : 'team_hours' };
 }
 
 /** Start of the lead's local day `day` (day 1 = the day of `createdAt`). */
 export function startOfLeadDay(createdAt: number, leadZone: string, day: number): number {
-  return DateTime.fromMillis(createdAt, { zone: zoneNamed(leadZone) })
-    .plus({ days: day - 1 })
-    .startOf('day')
-    .toMillis();
+  return localDay(leadZone, dayNumberAt(createdAt, leadZone) + day - 1).start;
 }
 
 /** Start of the local day after the one containing `at`. */
 export function startOfNextDay(at: number, zone: string): number {
-  return nextDay(DateTime.fromMillis(at, { zone: zoneNamed(zone) })).toMillis();
+  return localDay(zone, dayNumberAt(at, zone)).end;
 }

@@ -1,5 +1,13 @@
 import { plan } from './plan.ts';
-import type { Cadence, CadenceTask, Channel, LeadSnapshot, Priority, Schedule } from './types.ts';
+import type {
+  Cadence,
+  CadenceTask,
+  Channel,
+  LeadSnapshot,
+  Priority,
+  Schedule,
+  TimingReason,
+} from './types.ts';
 
 export interface TimelineEntry {
   readonly step: number;
@@ -8,6 +16,9 @@ export interface TimelineEntry {
   readonly priority: Priority;
   readonly reminderAt: string;
   readonly dueAt: string;
+  readonly reason: TimingReason;
+  /** The task body, which explains a call outside the team's hours. */
+  readonly body: string;
 }
 
 /**
@@ -26,8 +37,8 @@ export function timeline(
   for (let round = 0; round <= cadence.steps.length; round++) {
     const decision = plan({ lead, tasks, activities: [] }, cadence, now, schedule);
     for (const d of decision.create) {
-      const { step, channel, title, priority, reminderAt, dueAt } = d;
-      entries.push({ step, channel, title, priority, reminderAt, dueAt });
+      const { step, channel, title, priority, reminderAt, dueAt, reason, body } = d;
+      entries.push({ step, channel, title, priority, reminderAt, dueAt, reason, body });
       const createdAt = new Date(now).toISOString();
       tasks.push({
         id: d.stepKey,

@@ -51,15 +51,54 @@ export interface MinuteRange {
   readonly end: number;
 }
 
+/** Ranges per ISO weekday (index 1 = Monday … 7 = Sunday; index 0 unused). */
+export type WeeklyHours = readonly (readonly MinuteRange[])[];
+
+/** A `YYYY-MM-DD` predicate: true on a day without contact. */
+export type DayOff = (isoDate: string) => boolean;
+
+/**
+ * A legal limit on calls and texts to a lead (the federal rule, a US state's): when they may
+ * be made in the lead's local time, and how many in any rolling 24 hours.
+ */
+export interface CallingRule {
+  /** Short code used in reasons, e.g. `FL` in `state_cap:FL`. */
+  readonly code: string;
+  /** Allowed hours per ISO weekday in the lead's local time; a day without ranges has no calls. */
+  readonly hours: WeeklyHours;
+  /** Days without calls (the state's legal holidays), in the lead's local date. */
+  readonly isHoliday?: DayOff;
+  /** Calls and texts allowed in any rolling 24 hours. */
+  readonly maxPer24h?: number;
+}
+
+/** Where the law and the calendar place a lead, resolved outside the engine. */
+export interface LeadJurisdiction {
+  /**
+   * Every zone the lead may be in. With more than one, the lead's window is the intersection
+   * of the window in each (a "safe" window).
+   */
+  readonly zones: readonly string[];
+  /** ISO country code whose public holidays are no-contact days for the lead. */
+  readonly country?: string;
+  /** Calling rules that apply (federal, state); the stricter of all wins. */
+  readonly rules: readonly CallingRule[];
+}
+
 export interface Schedule {
   /** The team's IANA zone: business hours and holidays are read in it. */
   readonly teamZone: string;
   /** Working hours per ISO weekday (index 1 = Monday … 7 = Sunday; index 0 unused). */
-  readonly businessHours: readonly (readonly MinuteRange[])[];
-  /** The window of the lead's local day in which it may be contacted. */
-  readonly contactHours: MinuteRange;
+  readonly businessHours: WeeklyHours;
+  /**
+   * The lead's contact window in its local time: one range for every day, or ranges per ISO
+   * weekday. For calls and texts it is a hard limit.
+   */
+  readonly contactHours: MinuteRange | WeeklyHours;
   /** True when the team does not work on this `YYYY-MM-DD` date (team zone). */
-  readonly isHoliday: (isoDate: string) => boolean;
+  readonly isHoliday: DayOff;
+  /** True when `isoDate` is a public holiday in `country` (lead-local date); unset: none. */
+  readonly leadHolidays?: (country: string, isoDate: string) => boolean;
 }
 
 export type TaskStatus = 'open' | 'completed' | 'closed';
@@ -100,6 +139,8 @@ export interface LeadSnapshot {
     readonly isOpen: boolean;
     readonly converted: boolean;
     readonly optedOut: readonly Channel[];
+    /** Candidate zones, holiday country and calling rules; unset: `timezone` alone, no rules. */
+    readonly jurisdiction?: LeadJurisdiction;
   };
   readonly tasks: readonly CadenceTask[];
   readonly activities: readonly Activity[];
@@ -127,7 +168,22 @@ export interface TaskDraft {
   /** By when it should be done (equal to `reminderAt` unless the step has a delay range). */
   readonly dueAt: string;
   readonly ownerId?: string;
+  /** Why the step falls when it does (`overlap`, `lead_window_only`, `state_cap:FL`, …). */
+  readonly reason: TimingReason;
 }
+
+/**
+ * `overlap`: inside the team's hours and the lead's window. `team_hours`: a desk step on a day
+ * the two do not meet. `lead_window_only`: a call or text outside the team's hours, because the
+ * lead's window does not meet them. `moved_past_holiday:XX`: a public holiday of the lead's
+ * country (or a state's no-call day) moved it. `state_cap:XX`: the per-24-hour cap delayed it.
+ */
+export type TimingReason =
+  | 'overlap'
+  | 'team_hours'
+  | 'lead_window_only'
+  | `moved_past_holiday:${string}`
+  | `state_cap:${string}`;
 
 export interface TaskClosure {
   readonly taskId: string;

@@ -363,14 +363,24 @@ describe('a lead in another zone than the team', () => {
     expect(entry(entries, 1).dueAt).toBe(wall('2026-04-15T08:00', NY));
   });
 
-  it('falls back to the team’s hours when the contact window never overlaps them (Honolulu lead)', () => {
+  it('calls inside the lead’s window, closest to the team’s hours, when the two never meet (Honolulu lead)', () => {
     const HONOLULU = 'Pacific/Honolulu';
-    // 08:00-20:00 in Honolulu is 18:00-06:00 UTC; 09:00-17:00 in Berlin is 07:00-15:00 UTC.
+    // 08:00-20:00 in Honolulu is 20:00-08:00 in Berlin (summer time); the office opens at 09:00,
+    // so the closest part of the lead's window is its last hour, 07:00-08:00 in Berlin.
     const evening = timeline(makeLead('2026-04-14T10:00', HONOLULU), researchCadence, schedule);
-    expect(entry(evening, 1).dueAt).toBe(wall('2026-04-15T09:00', BERLIN));
-    // Arriving while the Berlin office is open: called at once, although it is 22:00 in Honolulu.
+    expect(entry(evening, 1).dueAt).toBe(wall('2026-04-15T07:00', BERLIN));
+    expect(entry(evening, 1).dueAt).toBe(wall('2026-04-14T19:00', HONOLULU));
+    expect(entry(evening, 1).reason).toBe('lead_window_only');
+    expect(entry(evening, 1).body).toMatch(
+      /^Outside your hours: 19:00 in Honolulu is 07:00 in Berlin\./,
+    );
+    // The intro email is done at the desk: team hours, as before.
+    expect(entry(evening, 2).dueAt).toBe(wall('2026-04-15T09:00', BERLIN));
+    expect(entry(evening, 2).reason).toBe('team_hours');
+    // Arriving at 22:00 in Honolulu while the Berlin office is open: not called at night, but
+    // in the last hour of the lead's next window before the office opens.
     const night = timeline(makeLead('2026-04-14T22:00', HONOLULU), researchCadence, schedule);
-    expect(night[0]?.dueAt).toBe(wall('2026-04-15T10:00', BERLIN));
+    expect(night[0]?.dueAt).toBe(wall('2026-04-16T07:00', BERLIN));
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
 import { type Parsed, parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
+import { leadPlace } from '../../src/engine/lead-window.ts';
 import { plan } from '../../src/engine/plan.ts';
 import { nextOpening } from '../../src/engine/schedule.ts';
 import { timeline } from '../../src/engine/timeline.ts';
@@ -21,6 +22,7 @@ import {
   type Schedule,
   type TaskDraft,
 } from '../../src/engine/types.ts';
+import { hhmm, outsideLeadWindow, wallInstants } from './lead-window-check.ts';
 
 const MINUTE = 60_000;
 const SEED = 20_260_414;
@@ -53,10 +55,6 @@ const PROGRESS_OUTCOMES: readonly Outcome[] = ['no_answer', 'voicemail', 'busy',
 
 // ---------------------------------------------------------------------------------------------
 // Arbitraries
-
-function hhmm(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-}
 
 const anyRange = fc
   .tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 1440 }))
@@ -334,24 +332,6 @@ function localDate(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone }).toISODate() ?? '';
 }
 
-/**
- * Every instant whose wall-clock time in `zone` is `minute` past midnight of `date`: two in a
- * DST overlap, and in a gap the instant luxon moves the wall time to.
- */
-function wallInstants(date: string, minute: number, zone: string): number[] {
-  if (minute >= 1440) return [startOfDate(addDays(date, 1), zone)];
-  const guess = DateTime.fromISO(`${date}T${hhmm(minute)}`, { zone }).toMillis();
-  const found: number[] = [];
-  for (let k = -12; k <= 12; k++) {
-    const candidate = guess + k * 15 * MINUTE;
-    const local = DateTime.fromMillis(candidate, { zone });
-    if (local.toISODate() === date && local.hour * 60 + local.minute === minute) {
-      found.push(candidate);
-    }
-  }
-  return found.length > 0 ? found : [guess];
-}
-
 /** The team business-hours range containing `at`, computed from the calendar date, or undefined. */
 function businessRangeAt(at: number, schedule: Schedule): [number, number] | undefined {
   const zone = schedule.teamZone;
@@ -368,15 +348,33 @@ function businessRangeAt(at: number, schedule: Schedule): [number, number] | und
   return undefined;
 }
 
-function expectInsideWindows(draft: TaskDraft, leadZone: string, schedule: Schedule): void {
+const isHard = (channel: Channel) => channel === 'call' || channel === 'sms';
+
+function expectInsideWindows(
+  draft: TaskDraft,
+  lead: LeadSnapshot['lead'],
+  schedule: Schedule,
+): void {
   const reminder = Date.parse(draft.reminderAt);
   const due = Date.parse(draft.dueAt);
-  const opening = nextOpening(reminder, leadZone, schedule);
+  const hard = isHard(draft.channel);
+  const opening = nextOpening(reminder, leadPlace(lead), schedule, hard);
   expect(opening.start, `reminderAt ${draft.reminderAt} is an open moment`).toBe(reminder);
   expect(due, `dueAt ${draft.dueAt} not before reminderAt`).toBeGreaterThanOrEqual(reminder);
   expect(due, `dueAt ${draft.dueAt} before the opening ends at ${iso(opening.end)}`).toBeLessThan(
     opening.end,
   );
+  if (hard) {
+    // Independently of the engine: a call or text is always inside the lead's legal window.
+    expect(outsideLeadWindow(reminder, lead, schedule), draft.reminderAt).toBeUndefined();
+    expect(outsideLeadWindow(due, lead, schedule), draft.dueAt).toBeUndefined();
+  }
+  // Only a call or text whose window never meets the team's hours leaves them, and says so.
+  if (draft.reason === 'lead_window_only') {
+    expect(hard).toBe(true);
+    expect(draft.body).toMatch(/^Outside your hours: /);
+    return;
+  }
   // Independently of the engine: both lie in one business-hours range of a working team day.
   const range = businessRangeAt(reminder, schedule);
   expect(range, `reminderAt ${draft.reminderAt} in the team's business hours`).toBeDefined();
@@ -385,10 +383,10 @@ function expectInsideWindows(draft: TaskDraft, leadZone: string, schedule: Sched
   }
 }
 
-/** The previous step of the channel, as the engine sees it: the furthest step reached. */
+/** The previous step of the channel, as the engine sees it: the furthest step completed. */
 function previousOf(tasks: readonly CadenceTask[], channel: Channel): CadenceTask | undefined {
   return tasks
-    .filter((t) => t.channel === channel && t.status !== 'open')
+    .filter((t) => t.channel === channel && t.status === 'completed')
     .sort((a, b) => b.step - a.step)[0];
 }
 
@@ -408,7 +406,7 @@ function expectTimingRules(draft: TaskDraft, cadence: Cadence, round: Round, run
   if (step.afterMinutes) {
     const base = (previousDone ?? created) + step.afterMinutes.min * MINUTE;
     const from = Math.max(base, round.now);
-    const opening = nextOpening(from, zone, run.schedule);
+    const opening = nextOpening(from, leadPlace(run.lead), run.schedule, isHard(draft.channel));
     expect(reminder, 'the first opening at or after previous + min').toBe(opening.start);
     const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
     expect(due).toBe(Math.max(reminder, Math.min(reminder + span, opening.end - MINUTE)));
@@ -428,7 +426,7 @@ function expectTimingRules(draft: TaskDraft, cadence: Cadence, round: Round, run
     earliest = Math.max(earliest, startOfDate(addDays(previousDay, 1), zone));
   }
   expect(reminder, 'the first opening from the earliest allowed moment').toBe(
-    nextOpening(earliest, zone, run.schedule).start,
+    nextOpening(earliest, leadPlace(run.lead), run.schedule, isHard(draft.channel)).start,
   );
 }
 
@@ -503,7 +501,7 @@ describe('plan over arbitrary leads, zones, hours, holidays and progress (resear
         const run = simulate(scenario, researchCadence);
         for (const round of run.rounds) {
           for (const draft of round.decision.create) {
-            expectInsideWindows(draft, scenario.leadZone, run.schedule);
+            expectInsideWindows(draft, run.lead, run.schedule);
           }
         }
       }),
@@ -621,7 +619,7 @@ describe('plan over random valid cadences', { timeout: PROPERTY_TIMEOUT }, () =>
         const run = simulate(scenario, cadence);
         for (const round of run.rounds) {
           for (const draft of round.decision.create) {
-            expectInsideWindows(draft, scenario.leadZone, run.schedule);
+            expectInsideWindows(draft, run.lead, run.schedule);
             expectTimingRules(draft, cadence, round, run);
           }
         }
@@ -652,7 +650,7 @@ describe('timeline over arbitrary leads and schedules', { timeout: PROPERTY_TIME
           const entries = timeline(lead, researchCadence, schedule);
           expect(entries.map((e) => e.step)).toEqual(researchCadence.steps.map((_, i) => i + 1));
           for (const e of entries) {
-            expectInsideWindows({ ...e, stepKey: '', cadenceId: '', body: '' }, zone, schedule);
+            expectInsideWindows({ ...e, stepKey: '', cadenceId: '' }, lead, schedule);
           }
           // Steps of one channel come in order in time.
           for (const channel of CHANNELS) {

@@ -1,0 +1,143 @@
+import {
+  dayNumberAt,
+  intersect,
+  intersectRanges,
+  type LocalDay,
+  localDay,
+  localRange,
+  type Opening,
+} from './local-days.ts';
+import type {
+  CallingRule,
+  LeadSnapshot,
+  MinuteRange,
+  Schedule,
+  TimingReason,
+  WeeklyHours,
+} from './types.ts';
+
+/** A lead's place in time and law, as the window search needs it. */
+export interface LeadPlace {
+  /** The zone its days are counted in. */
+  readonly zone: string;
+  /** Every candidate zone: the window is the intersection of the window in each. */
+  readonly zones: readonly string[];
+  readonly country: string | undefined;
+  readonly rules: readonly CallingRule[];
+  /** The smallest per-24-hour cap among the rules, with the rule's code. */
+  readonly cap: { readonly max: number; readonly code: string } | undefined;
+  /** Identifies the window's inputs in the per-day cache. */
+  readonly key: string;
+}
+
+export function leadPlace(lead: LeadSnapshot['lead']): LeadPlace {
+  const j = lead.jurisdiction;
+  const zones = j && j.zones.length > 0 ? j.zones : [lead.timezone];
+  const rules = j?.rules ?? [];
+  let cap: LeadPlace['cap'];
+  for (const rule of rules) {
+    if (rule.maxPer24h !== undefined && (!cap || rule.maxPer24h < cap.max)) {
+      cap = { max: rule.maxPer24h, code: rule.code };
+    }
+  }
+  const country = j?.country;
+  const key = `${country ?? ''}|${rules.map((r) => r.code).join(',')}`;
+  return { zone: lead.timezone, zones, country, rules, cap, key };
+}
+
+const EVERY_DAY = new WeakMap<MinuteRange, WeeklyHours>();
+
+/** The contact window per weekday: a bare range means every day. */
+function contactWeek(schedule: Schedule): WeeklyHours {
+  const hours = schedule.contactHours;
+  if (Array.isArray(hours)) return hours as WeeklyHours;
+  const range = hours as MinuteRange;
+  let week = EVERY_DAY.get(range);
+  if (!week) {
+    week = [[], ...Array.from({ length: 7 }, () => [range])];
+    EVERY_DAY.set(range, week);
+  }
+  return week;
+}
+
+/** Why a lead-local day has no contact at all, if it is a holiday: the reason to report. */
+export function holidayOf(day: LocalDay, place: LeadPlace, schedule: Schedule): string | undefined {
+  if (place.country && schedule.leadHolidays?.(place.country, day.iso)) return place.country;
+  for (const rule of place.rules) if (rule.isHoliday?.(day.iso)) return rule.code;
+  return undefined;
+}
+
+function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening[] {
+  if (holidayOf(day, place, schedule) !== undefined) return [];
+  let ranges: readonly MinuteRange[] = contactWeek(schedule)[day.weekday] ?? [];
+  for (const rule of place.rules) ranges = intersectRanges(ranges, rule.hours[day.weekday] ?? []);
+  return ranges.map((r) => localRange(day, r));
+}
+
+const MAX_CACHED = 200_000;
+const windows = new WeakMap<Schedule, Map<string, Opening[]>>();
+
+/** The lead's window on one local day of one zone, cached per schedule, lead kind and day. */
+function dayWindow(zone: string, number: number, place: LeadPlace, schedule: Schedule) {
+  let cache = windows.get(schedule);
+  if (!cache) {
+    cache = new Map();
+    windows.set(schedule, cache);
+  }
+  const key = `${place.key}|${zone}|${number}`;
+  let found = cache.get(key);
+  if (!found) {
+    found = ownWindow(localDay(zone, number), place, schedule);
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(key, found);
+  }
+  return found;
+}
+
+/** The window of one zone over `span`, adjacent stretches joined (a 24:00 end meets 00:00). */
+function zoneStretches(span: Opening, zone: string, place: LeadPlace, schedule: Schedule) {
+  const out: Opening[] = [];
+  for (let n = dayNumberAt(span.start, zone); ; n++) {
+    if (localDay(zone, n).start >= span.end) break;
+    for (const w of dayWindow(zone, n, place, schedule)) {
+      const start = Math.max(w.start, span.start);
+      const end = Math.min(w.end, span.end);
+      if (end <= start) continue;
+      const last = out[out.length - 1];
+      if (last && last.end >= start) out[out.length - 1] = { start: last.start, end };
+      else out.push({ start, end });
+    }
+  }
+  return out;
+}
+
+/** The stretches of `span` in which the lead may be called: its window in every candidate zone. */
+export function leadStretches(span: Opening, place: LeadPlace, schedule: Schedule): Opening[] {
+  let result: Opening[] | undefined;
+  for (const zone of place.zones) {
+    const own = zoneStretches(span, zone, place, schedule);
+    result = result === undefined ? own : intersect(result, own);
+    if (result.length === 0) break;
+  }
+  return result ?? [];
+}
+
+/**
+ * `moved_past_holiday:XX` when a holiday of the lead lies between the earliest moment a step
+ * could have had and the moment it got; else `fallback`.
+ */
+export function explainHoliday(
+  earliest: number,
+  chosen: number,
+  place: LeadPlace,
+  schedule: Schedule,
+  fallback: TimingReason,
+): TimingReason {
+  if (!place.country && !place.rules.some((r) => r.isHoliday)) return fallback;
+  const last = dayNumberAt(chosen, place.zone);
+  for (let n = Math.max(dayNumberAt(earliest, place.zone), last - 40); n < last; n++) {
+    const code = holidayOf(localDay(place.zone, n), place, schedule);
+    if (code !== undefined) return `moved_past_holiday:${code}`;
+  }
+  return fallback;
+}
