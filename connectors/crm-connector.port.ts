@@ -19,6 +19,8 @@ export interface CrmLead {
   readonly timezone?: string;
   readonly phone?: string;
   readonly country?: string;
+  /** State or province field (US state rules); the phone's area code is used when unset. */
+  readonly state?: string;
   /** The CRM status is one of the configured open statuses. */
   readonly isOpen: boolean;
   readonly converted: boolean;

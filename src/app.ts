@@ -73,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     connector,
     cadence: config.cadence,
     schedule,
+    callingRules: config.callingRules,
     now,
     dryRun: config.dryRun,
     metrics,
@@ -87,7 +88,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { connector });
   await app.register(metricsRoutes, { registry: metrics.registry, token: config.metricsToken });
-  await app.register(cadenceRoutes, { cadence: config.cadence, schedule });
+  await app.register(cadenceRoutes, {
+    cadence: config.cadence,
+    schedule,
+    callingRules: config.callingRules,
+  });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
   await app.register(reconcileRoutes, {
     adminToken: config.adminToken,

@@ -26,10 +26,18 @@ describe('configuration', () => {
       logLevel: 'info',
       crm: 'sandbox',
       timezone: 'UTC',
-      leadContactHours: { start: 480, end: 1200 },
       holidays: { regions: [], dates: [] },
+      leadHolidays: true,
       dryRun: false,
     });
+    // B2B default: weekdays, 08:00 (federal start) to 20:00 (the strictest state end).
+    expect(config.leadContactHours).toEqual([
+      [],
+      ...Array.from({ length: 5 }, () => [{ start: 480, end: 1200 }]),
+      [],
+      [],
+    ]);
+    expect([...config.callingRules.keys()]).toEqual(['US', 'US-FL', 'US-OK', 'US-MD', 'US-LA']);
     expect(config.cadence).toBe(researchCadence);
     expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);
     expect(config.businessHours[6]).toEqual([]);

@@ -33,6 +33,7 @@ function pipelineOn(connector: CrmConnector, env: Record<string, string> = {}) {
     connector,
     cadence: config.cadence,
     schedule: scheduleFrom(config),
+    callingRules: config.callingRules,
     now,
     dryRun: config.dryRun,
   });

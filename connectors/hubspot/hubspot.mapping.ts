@@ -29,6 +29,7 @@ export const CONTACT_PROPERTIES = [
   'phone',
   'mobilephone',
   'country',
+  'state',
   'hs_timezone',
   'hubspot_owner_id',
   'hs_lead_status',
@@ -159,6 +160,7 @@ export function leadFromContact(contact: HubSpotRecord, rules: HubSpotLeadRules)
   const timezone = zoneFromHubSpot(p.hs_timezone);
   const phone = text(p.phone) ?? text(p.mobilephone);
   const country = text(p.country);
+  const state = text(p.state);
   const created =
     isoOf(p.createdate) ??
     (contact.createdAt ? new Date(contact.createdAt).toISOString() : new Date(0).toISOString());
@@ -171,6 +173,7 @@ export function leadFromContact(contact: HubSpotRecord, rules: HubSpotLeadRules)
     ...(timezone === undefined ? {} : { timezone }),
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
+    ...(state === undefined ? {} : { state }),
     isOpen: status === undefined || rules.openLeadStatuses.has(status),
     converted,
     contacted: converted || (status !== undefined && rules.contactedLeadStatuses.has(status)),

@@ -103,6 +103,7 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
   const company = text(lead.Company);
   const phone = text(lead.Phone) ?? text(lead.MobilePhone);
   const country = text(lead.Country);
+  const state = text(lead.State);
   const status = text(lead.Status) ?? '';
   const converted = lead.IsConverted === true;
   const optedOut: Channel[] = [];
@@ -116,6 +117,7 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
     createdAt: iso(lead.CreatedDate) ?? new Date(0).toISOString(),
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
+    ...(state === undefined ? {} : { state }),
     isOpen: rules.openLeadStatuses.has(status),
     converted,
     contacted: converted || rules.contactedLeadStatuses.has(status),

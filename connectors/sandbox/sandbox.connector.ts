@@ -47,7 +47,7 @@ function toCadenceTask(t: SandboxTask): CadenceTask {
 }
 
 function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord {
-  const { id, name, company, ownerId, createdAt, timezone, phone, country } = lead;
+  const { id, name, company, ownerId, createdAt, timezone, phone, country, state } = lead;
   return {
     lead: {
       id,
@@ -58,6 +58,7 @@ function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord 
       ...(timezone === undefined ? {} : { timezone }),
       ...(phone === undefined ? {} : { phone }),
       ...(country === undefined ? {} : { country }),
+      ...(state === undefined ? {} : { state }),
       isOpen: OPEN_STATUSES.has(lead.status),
       converted: lead.status === 'converted',
       contacted: lead.status === 'qualified' || lead.status === 'converted',
@@ -79,7 +80,13 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
   const tasksOf = (leadId: string) => [...tasks.values()].filter((t) => t.leadId === leadId);
 
   function apply({ leadId, create, close, reassign }: LeadChanges): void {
-    const existingKeys = new Set(tasksOf(leadId).map((t) => t.stepKey));
+    // A task this service closed is gone as far as the cadence goes (HubSpot and Salesforce
+    // delete it): its step may be created again when the cadence resumes.
+    const existingKeys = new Set(
+      tasksOf(leadId)
+        .filter((t) => t.status !== 'closed')
+        .map((t) => t.stepKey),
+    );
     for (const d of create) {
       if (existingKeys.has(d.stepKey)) continue;
       const id = nextId('task');

@@ -19,6 +19,8 @@ export interface SandboxLead {
   readonly phone?: string;
   readonly timezone?: string;
   readonly country?: string;
+  /** US state (code or name): its calling rules apply. */
+  readonly state?: string;
   readonly ownerId?: string;
   readonly status: SandboxStatus;
   readonly doNotCall: boolean;

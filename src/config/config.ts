@@ -9,9 +9,11 @@ import {
 } from '../../connectors/registry.ts';
 import { cadenceSchema } from '../cadence/cadence.schema.ts';
 import { researchCadence } from '../cadence/research-cadence.ts';
-import type { Cadence, MinuteRange } from '../engine/types.ts';
+import type { Cadence, CallingRule, MinuteRange, WeeklyHours } from '../engine/types.ts';
+import { loadCallingRules } from '../rules/calling-rules.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
-import { type Parsed, parseRange, parseWeeklyHours } from './hours.ts';
+import { type Parsed, parseContactHours, parseWeeklyHours } from './hours.ts';
+import { parseJsonWith } from './json-file.ts';
 import { baseUrl, count, type Env, parsedBy, problemsOf, secret } from './variables.ts';
 
 export type { CrmName };
@@ -25,6 +27,16 @@ const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
 const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 500;
 /** A report reads the CRM for at most this long, then answers 422 `window_too_large`. */
 const DEFAULT_REPORT_TIMEOUT_MS = 30_000;
+/**
+ * The research cadence is B2B-shaped: a lead is a person at work, so weekdays only. 08:00 is
+ * the federal start (47 CFR 64.1200(c)(1)) and 20:00 the earliest end of any US state rule
+ * (Florida, Oklahoma, Maryland), so the default is inside every rule in the rules file.
+ */
+const DEFAULT_LEAD_CONTACT_HOURS = 'Mon-Fri 08:00-20:00';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** The service's settings; the chosen CRM's own settings sit under its name (`config.hubspot`). */
 export interface Config extends CrmSettings {
@@ -42,10 +54,14 @@ export interface Config extends CrmSettings {
   readonly timezone: string;
   /** Ranges per ISO weekday (index 1 = Monday). @default Mon-Fri 09:00-17:00 */
   readonly businessHours: readonly (readonly MinuteRange[])[];
-  /** @default 08:00-20:00 */
-  readonly leadContactHours: MinuteRange;
+  /** The lead's legal contact window, lead-local. @default Mon-Fri 08:00-20:00 */
+  readonly leadContactHours: MinuteRange | WeeklyHours;
   /** @default none */
   readonly holidays: HolidaySpec;
+  /** Public holidays of the lead's country are no-contact days. @default true */
+  readonly leadHolidays: boolean;
+  /** Calling rules by jurisdiction (`US`, `US-FL`); empty with `CALLING_RULES=none`. */
+  readonly callingRules: ReadonlyMap<string, CallingRule>;
   /** @default false */
   readonly dryRun: boolean;
   /** Time a webhook may take before it answers 503 + Retry-After. @default 4000 */
@@ -71,16 +87,7 @@ type ReadFile = (path: string) => string;
 const crmSchema = z.enum(CRM_NAMES).default('sandbox');
 
 function jsonCadence(text: string): Parsed<Cadence> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
-  }
-  const result = cadenceSchema.safeParse(json);
-  if (result.success) return { ok: true, value: result.data };
-  const details = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  return { ok: false, error: `not a valid cadence: ${details.join('; ')}` };
+  return parseJsonWith(cadenceSchema, text, 'cadence');
 }
 
 function envSchema(readFile: ReadFile) {
@@ -120,12 +127,13 @@ function envSchema(readFile: ReadFile) {
     BUSINESS_HOURS: parsedBy(parseWeeklyHours).default(
       parseWeeklyHoursOrThrow('Mon-Fri 09:00-17:00'),
     ),
-    LEAD_CONTACT_HOURS: parsedBy(parseRange).default({ start: 8 * 60, end: 20 * 60 }),
+    LEAD_CONTACT_HOURS: parsedBy(parseContactHours).default(
+      parseWeeklyHoursOrThrow(DEFAULT_LEAD_CONTACT_HOURS),
+    ),
     HOLIDAYS: parsedBy(parseHolidays).default({ regions: [], dates: [] }),
-    DRY_RUN: z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
-      .transform((v) => ['true', '1', 'yes'].includes(v))
-      .default(false),
+    LEAD_HOLIDAYS: flag.default(true),
+    CALLING_RULES: z.enum(['us-states', 'none']).default('us-states'),
+    DRY_RUN: flag.default(false),
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
     REPORT_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
     MAX_EVENT_LOOP_DELAY_MS: count(0, 60_000).default(DEFAULT_MAX_EVENT_LOOP_DELAY_MS),
@@ -169,7 +177,12 @@ export function loadConfig(
   const crmConfig = crm.success ? CRM_CONFIGS[crm.data] : undefined;
   const settings = crmConfig?.parse(present);
   if (settings && !settings.ok) problems.push(...settings.problems);
-  if (!result.success || !crm.success || !settings?.ok || problems.length > 0) {
+  const rules =
+    result.success && result.data.CALLING_RULES === 'us-states'
+      ? loadCallingRules()
+      : { ok: true as const, value: new Map<string, CallingRule>() };
+  if (!rules.ok) problems.push(`CALLING_RULES: src/rules/us-calling-rules.json: ${rules.error}`);
+  if (!result.success || !crm.success || !settings?.ok || !rules.ok || problems.length > 0) {
     return {
       ok: false,
       message: `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -188,6 +201,8 @@ export function loadConfig(
       businessHours: e.BUSINESS_HOURS,
       leadContactHours: e.LEAD_CONTACT_HOURS,
       holidays: e.HOLIDAYS,
+      leadHolidays: e.LEAD_HOLIDAYS,
+      callingRules: rules.value,
       dryRun: e.DRY_RUN,
       webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
       reportTimeoutMs: e.REPORT_TIMEOUT_MS,

@@ -67,3 +67,32 @@ export function parseWeeklyHours(text: string): Parsed<MinuteRange[][]> {
   }
   return { ok: true, value: week };
 }
+
+/**
+ * Parses `LEAD_CONTACT_HOURS`: weekly hours like `BUSINESS_HOURS`, or a bare range such as
+ * `08:00-20:00`, which keeps meaning every day so that existing settings keep working.
+ */
+export function parseContactHours(text: string): Parsed<MinuteRange | MinuteRange[][]> {
+  return /[a-z]/i.test(text) ? parseWeeklyHours(text) : parseRange(text);
+}
+
+function clock(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}
+
+/** Weekly hours as `BUSINESS_HOURS` writes them, runs of equal days joined: `Mon-Fri 08:00-20:00`. */
+export function formatWeeklyHours(week: readonly (readonly MinuteRange[])[]): string {
+  const text = (d: number) =>
+    (week[d] ?? []).map((r) => `${clock(r.start)}-${clock(r.end)}`).join(',');
+  const groups: string[] = [];
+  for (let d = 1; d <= 7; d++) {
+    const ranges = text(d);
+    if (ranges === '') continue;
+    let last = d;
+    while (last < 7 && text(last + 1) === ranges) last++;
+    const days = last === d ? WEEKDAYS[d - 1] : `${WEEKDAYS[d - 1]}-${WEEKDAYS[last - 1]}`;
+    groups.push(`${(days ?? '').replace(/\b\w/g, (c) => c.toUpperCase())} ${ranges}`);
+    d = last;
+  }
+  return groups.join('; ');
+}

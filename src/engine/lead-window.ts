@@ -48,8 +48,7 @@ export function leadPlace(lead: LeadSnapshot['lead']): LeadPlace {
 const EVERY_DAY = new WeakMap<MinuteRange, WeeklyHours>();
 
 /** The contact window per weekday: a bare range means every day. */
-function contactWeek(schedule: Schedule): WeeklyHours {
-  const hours = schedule.contactHours;
+export function weeklyHoursOf(hours: MinuteRange | WeeklyHours): WeeklyHours {
   if (Array.isArray(hours)) return hours as WeeklyHours;
   const range = hours as MinuteRange;
   let week = EVERY_DAY.get(range);
@@ -69,7 +68,7 @@ export function holidayOf(day: LocalDay, place: LeadPlace, schedule: Schedule): 
 
 function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening[] {
   if (holidayOf(day, place, schedule) !== undefined) return [];
-  let ranges: readonly MinuteRange[] = contactWeek(schedule)[day.weekday] ?? [];
+  let ranges: readonly MinuteRange[] = weeklyHoursOf(schedule.contactHours)[day.weekday] ?? [];
   for (const rule of place.rules) ranges = intersectRanges(ranges, rule.hours[day.weekday] ?? []);
   return ranges.map((r) => localRange(day, r));
 }

@@ -72,6 +72,8 @@ interface Timing {
   readonly reminderAt: number;
   readonly dueAt: number;
   readonly reason: TimingReason;
+  /** Due outside the team's hours: the lead's window never meets them that day. */
+  readonly outside: boolean;
 }
 
 /** What a step's timing depends on besides the step itself. */
@@ -117,11 +119,15 @@ function timing(step: CadenceStep, input: TimingInput): Timing {
     cap !== undefined && cap > earliest && place.cap
       ? `state_cap:${place.cap.code}`
       : explainHoliday(from, opening.start, place, schedule, opening.reason);
-  if (!step.afterMinutes) return { reminderAt: opening.start, dueAt: opening.start, reason };
+  const outside = opening.reason === 'lead_window_only';
+  if (!step.afterMinutes) {
+    return { reminderAt: opening.start, dueAt: opening.start, reason, outside };
+  }
   const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
   // The due moment stays inside the same opening, so the rep is never asked to call after hours.
   const lastMinute = Math.max(opening.start, opening.end - MINUTE);
-  return { reminderAt: opening.start, dueAt: Math.min(opening.start + span, lastMinute), reason };
+  const dueAt = Math.min(opening.start + span, lastMinute);
+  return { reminderAt: opening.start, dueAt, reason, outside };
 }
 
 function draft(
@@ -141,10 +147,9 @@ function draft(
     step: index,
     channel: step.channel,
     title: `${CHANNEL_LABEL[step.channel]} ${position.nth} of ${position.of} — ${who}`,
-    body:
-      when.reason === 'lead_window_only'
-        ? `${outsideHoursLine(when.reminderAt, lead.timezone, teamZone)}\n\n${step.guidance}`
-        : step.guidance,
+    body: when.outside
+      ? `${outsideHoursLine(when.reminderAt, lead.timezone, teamZone)}\n\n${step.guidance}`
+      : step.guidance,
     priority: step.priority,
     reminderAt: new Date(when.reminderAt).toISOString(),
     dueAt: new Date(when.dueAt).toISOString(),

@@ -52,14 +52,23 @@ function gap(a: Opening, b: Opening): number {
  * On a working day whose hours the lead's window does not meet, the stretch of that window
  * closest to them (a day either side): its start when it opens after the team closes, its last
  * hour when it closes before the team opens. Ties go to the later stretch, the lead's morning.
+ * A stretch that meets another working day's hours is left to that day: the overlap wins.
  */
-function closestStretch(team: readonly Opening[], place: LeadPlace, schedule: Schedule) {
+function closestStretch(
+  number: number,
+  team: readonly Opening[],
+  place: LeadPlace,
+  schedule: Schedule,
+) {
   const first = team[0] as Opening;
   const last = team[team.length - 1] as Opening;
   const span = { start: first.start - DAY, end: last.end + DAY };
+  const around = [-2, -1, 1, 2].flatMap((k) => teamOpenings(number + k, schedule));
+  around.sort((a, b) => a.start - b.start);
   let best: Opening | undefined;
   let bestGap = Number.POSITIVE_INFINITY;
   for (const stretch of leadStretches(span, place, schedule)) {
+    if (intersect([stretch], around).length > 0) continue;
     const distance = Math.min(...team.map((t) => gap(stretch, t)));
     if (distance <= bestGap) {
       best = stretch;
@@ -90,7 +99,7 @@ function dayOpenings(
   const overlaps = intersect(team, leadStretches(span, place, schedule));
   if (overlaps.length > 0) return { openings: overlaps, reason: 'overlap' };
   if (!hard) return { openings: team, reason: 'team_hours' };
-  const closest = closestStretch(team, place, schedule);
+  const closest = closestStretch(number, team, place, schedule);
   return { openings: closest ? [closest] : [], reason: 'lead_window_only' };
 }
 

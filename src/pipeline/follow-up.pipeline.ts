@@ -12,12 +12,14 @@ import type {
   Cadence,
   CadenceState,
   CadenceTask,
+  CallingRule,
   Decision,
   LeadSnapshot,
   Schedule,
 } from '../engine/types.ts';
 import type { DecisionOutcome, PipelineMetrics } from '../observability/metrics.ts';
-import { leadTimezone, type TimezoneSource } from '../timezone/lead-timezone.ts';
+import { type ResolvedLead, resolveLead } from '../timezone/lead-jurisdiction.ts';
+import type { TimezoneSource } from '../timezone/lead-timezone.ts';
 import { createKeyedLock } from './keyed-lock.ts';
 
 /** The logger calls the pipeline makes; pino and Fastify's request loggers both fit. */
@@ -27,6 +29,8 @@ export interface PipelineDeps {
   readonly connector: CrmConnector;
   readonly cadence: Cadence;
   readonly schedule: Schedule;
+  /** Calling rules by jurisdiction (`US`, `US-FL`), from `CALLING_RULES`. */
+  readonly callingRules: ReadonlyMap<string, CallingRule>;
   readonly now: () => number;
   /** Decide and log, write nothing. */
   readonly dryRun: boolean;
@@ -39,6 +43,10 @@ export interface DecidedLead {
   readonly state: CadenceState;
   readonly timezone: string;
   readonly timezoneSource: TimezoneSource;
+  /** Every zone the lead may be in (more than one: a safe window over all of them). */
+  readonly candidates: readonly string[];
+  /** The US state whose calling rules apply, if any. */
+  readonly usState?: string;
   readonly created: number;
   readonly closed: number;
   readonly reassigned: number;
@@ -78,8 +86,12 @@ export interface FollowUpPipeline {
   ): Promise<LeadOutcome[]>;
 }
 
-function snapshotOf(record: LeadRecord, timezone: string): LeadSnapshot {
-  return { lead: { ...record.lead, timezone }, tasks: record.tasks, activities: record.activities };
+function snapshotOf(record: LeadRecord, place: ResolvedLead): LeadSnapshot {
+  return {
+    lead: { ...record.lead, timezone: place.zone, jurisdiction: place.jurisdiction },
+    tasks: record.tasks,
+    activities: record.activities,
+  };
 }
 
 function summary(decision: Decision) {
@@ -111,7 +123,7 @@ interface Decided {
 }
 
 export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
-  const { connector, cadence, schedule, now, dryRun, metrics } = deps;
+  const { connector, cadence, schedule, callingRules, now, dryRun, metrics } = deps;
   // Two deliveries about one lead must not both see "no task yet" and create twins.
   const withLeads = createKeyedLock();
 
@@ -180,14 +192,17 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     options: ReconcileOptions,
   ): { outcome: DecidedLead; decision: Decision | undefined } {
     const createdAt = Date.parse(record.lead.createdAt);
-    const tz = leadTimezone(record.lead, schedule.teamZone, createdAt);
+    const tz = resolveLead(record.lead, {
+      teamZone: schedule.teamZone,
+      at: createdAt,
+      contactHours: schedule.contactHours,
+      callingRules,
+    });
     const untouched =
       options.startCadencesFrom !== undefined &&
       record.tasks.length === 0 &&
       createdAt < options.startCadencesFrom;
-    const decision = untouched
-      ? undefined
-      : plan(snapshotOf(record, tz.zone), cadence, at, schedule);
+    const decision = untouched ? undefined : plan(snapshotOf(record, tz), cadence, at, schedule);
     const changed = decision !== undefined && hasChanges(decision);
     if (decision) {
       // A sweep re-decides many leads that need nothing: those lines are for debugging.
@@ -200,6 +215,8 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       state: decision?.state ?? { status: 'active' },
       timezone: tz.zone,
       timezoneSource: tz.source,
+      candidates: tz.candidates,
+      ...(tz.state === undefined ? {} : { usState: tz.state }),
       created: decision?.create.length ?? 0,
       closed: decision?.close.length ?? 0,
       reassigned: decision?.reassign.length ?? 0,

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { timeline } from '../engine/timeline.ts';
-import type { Cadence, Schedule } from '../engine/types.ts';
+import type { Cadence, CallingRule, Schedule } from '../engine/types.ts';
 import { parseInput } from '../http/errors.ts';
-import { leadTimezone } from '../timezone/lead-timezone.ts';
+import { resolveLead } from '../timezone/lead-jurisdiction.ts';
+import { describeWindow } from './lead-window-view.ts';
 
 const previewBody = z
   .object({
@@ -18,37 +19,51 @@ const previewBody = z
       .optional(),
     phone: z.string().max(64).optional(),
     country: z.string().max(64).optional(),
+    state: z.string().max(64).optional(),
   })
   .strict();
 
 export interface CadenceRoutesOptions {
   readonly cadence: Cadence;
   readonly schedule: Schedule;
+  readonly callingRules: ReadonlyMap<string, CallingRule>;
 }
 
 export async function cadenceRoutes(
   app: FastifyInstance,
-  { cadence, schedule }: CadenceRoutesOptions,
+  { cadence, schedule, callingRules }: CadenceRoutesOptions,
 ) {
   app.get('/cadence', async () => cadence);
 
   app.post('/cadence/preview', async (request) => {
     const input = parseInput(previewBody, request.body, 'preview request');
     const createdAt = new Date(input.createdAt).toISOString();
-    const tz = leadTimezone(input, schedule.teamZone, Date.parse(createdAt));
+    const place = resolveLead(input, {
+      teamZone: schedule.teamZone,
+      at: Date.parse(createdAt),
+      contactHours: schedule.contactHours,
+      callingRules,
+    });
     const lead = {
       id: 'preview',
       name: 'Preview Lead',
       createdAt,
-      timezone: tz.zone,
+      timezone: place.zone,
       isOpen: true,
       converted: false,
       optedOut: [],
+      jurisdiction: place.jurisdiction,
     };
     const steps = timeline(lead, cadence, schedule).map((entry) => ({
       ...entry,
-      localDueAt: DateTime.fromISO(entry.dueAt).setZone(tz.zone).toISO(),
+      localDueAt: DateTime.fromISO(entry.dueAt).setZone(place.zone).toISO(),
     }));
-    return { timezone: tz.zone, timezoneSource: tz.source, steps };
+    return {
+      timezone: place.zone,
+      timezoneSource: place.source,
+      candidates: place.candidates,
+      leadWindow: describeWindow(place, schedule),
+      steps,
+    };
   });
 }

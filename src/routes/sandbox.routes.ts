@@ -27,6 +27,7 @@ const newLead = z
       )
       .optional(),
     country: text(64).optional(),
+    state: text(64).optional(),
     ownerId: text(64).optional(),
     status: z.enum(SANDBOX_STATUSES).optional(),
     doNotCall: z.boolean().optional(),
@@ -52,8 +53,8 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
 
 function cadenceView(outcome: LeadOutcome | undefined) {
   if (!isDecided(outcome)) return undefined;
-  const { state, timezone, timezoneSource } = outcome;
-  return { ...state, timezone, timezoneSource };
+  const { state, timezone, timezoneSource, candidates, usState } = outcome;
+  return { ...state, timezone, timezoneSource, candidates, ...(usState ? { usState } : {}) };
 }
 
 export async function sandboxRoutes(

@@ -5,8 +5,22 @@ import { deserialize } from 'bson';
 import ct from 'countries-and-timezones';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
+import moment from 'moment-timezone';
 
-export type TimezoneSource = 'lead' | 'phone' | 'country' | 'team';
+/**
+ * `safe`: the phone or country allows several zones (or they disagree), and the lead's window
+ * is read in all of them. `populous`: those zones' windows never meet, so the most populous
+ * one is used alone.
+ */
+export type TimezoneSource = 'lead' | 'phone' | 'country' | 'safe' | 'populous' | 'team';
+
+export interface LeadTimezone {
+  /** The zone the lead's days are counted in. */
+  readonly zone: string;
+  readonly source: TimezoneSource;
+  /** Every zone the lead may be in; the lead's window is their intersection. */
+  readonly candidates: readonly string[];
+}
 
 export interface LeadLocation {
   readonly timezone?: string | undefined;
@@ -27,7 +41,7 @@ const COUNTRY_BY_NAME = new Map(
   Object.values(ct.getAllCountries()).map((c) => [c.name.toLowerCase(), c.id]),
 );
 
-function countryCode(country: string): CountryCode | undefined {
+export function countryCode(country: string): CountryCode | undefined {
   const text = country.trim();
   const code = ct.getCountry(text.toUpperCase())
     ? text.toUpperCase()
@@ -46,9 +60,11 @@ function phoneZones(phone: string, country: string | undefined): string[] {
   return [];
 }
 
+// A country's own zones: the data also lists zones it merely shares (Asia/Tokyo under AU).
 function countryZones(country: string): string[] {
   const code = countryCode(country);
-  return code === undefined ? [] : (ct.getCountry(code)?.timezones ?? []);
+  const zones = code === undefined ? [] : (ct.getCountry(code)?.timezones ?? []);
+  return zones.filter((z) => ct.getTimezone(z)?.countries[0] === code);
 }
 
 /**
@@ -93,21 +109,77 @@ function singleZone(zones: readonly string[], around: number): string | undefine
   return zone;
 }
 
+function population(zone: string): number {
+  return moment.tz.zone(zone)?.population ?? 0;
+}
+
+/**
+ * True when one window of `minutes` a day can lie in every zone's local day at once: the zones'
+ * offsets, in winter and in summer, spread less than the window is long.
+ */
+function windowsMeet(zones: readonly string[], year: number, minutes: number): boolean {
+  return [1, 7].every((month) => {
+    const offsets = zones.map(
+      (zone) => DateTime.fromObject({ year, month, day: 15 }, { zone }).offset,
+    );
+    return Math.max(...offsets) - Math.min(...offsets) < minutes;
+  });
+}
+
+const SEVERAL = new Map<string, LeadTimezone>();
+
+/** Several candidate zones: a safe window over all of them, else the most populous alone. */
+function severalZones(zones: readonly string[], at: number, minutes: number): LeadTimezone {
+  const year = new Date(at).getUTCFullYear();
+  const key = `${year} ${minutes} ${zones.join(' ')}`;
+  let found = SEVERAL.get(key);
+  if (!found) {
+    const zone = [...zones].sort((a, b) => population(b) - population(a) || a.localeCompare(b))[0];
+    found = windowsMeet(zones, year, minutes)
+      ? { zone: zone ?? '', source: 'safe', candidates: [...zones].sort() }
+      : { zone: zone ?? '', source: 'populous', candidates: [zone ?? ''] };
+    if (SEVERAL.size >= MAX_CACHED) SEVERAL.clear();
+    SEVERAL.set(key, found);
+  }
+  return found;
+}
+
+/**
+ * The zones the phone number and the country allow: those both allow when they agree, all of
+ * them when they disagree (a German number on a US lead), so no candidate is left out.
+ */
+function candidateZones(lead: LeadLocation): { zones: string[]; origin: TimezoneSource } {
+  const phone = lead.phone ? phoneZones(lead.phone, lead.country).filter(isValidZone) : [];
+  const country = lead.country ? countryZones(lead.country).filter(isValidZone) : [];
+  if (phone.length > 0 && country.length > 0) {
+    const both = phone.filter((z) => country.includes(z));
+    return {
+      zones: both.length > 0 ? both : [...new Set([...phone, ...country])],
+      origin: 'phone',
+    };
+  }
+  return phone.length > 0
+    ? { zones: phone, origin: 'phone' }
+    : { zones: country, origin: 'country' };
+}
+
 /**
  * The zone a lead's days and contact hours are read in: the lead's own zone when the CRM has
- * one, else the one its phone number or country determines, else the team's.
+ * one, else the one its phone number and country determine, else a safe window over every
+ * zone they allow (`windowMinutes` is the longest contact range of a day), else the team's.
  */
 export function leadTimezone(
   lead: LeadLocation,
   teamZone: string,
   at: number,
-): { zone: string; source: TimezoneSource } {
+  windowMinutes = 12 * 60,
+): LeadTimezone {
   if (lead.timezone && isValidZone(lead.timezone)) {
-    return { zone: lead.timezone, source: 'lead' };
+    return { zone: lead.timezone, source: 'lead', candidates: [lead.timezone] };
   }
-  const byPhone = lead.phone ? singleZone(phoneZones(lead.phone, lead.country), at) : undefined;
-  if (byPhone) return { zone: byPhone, source: 'phone' };
-  const byCountry = lead.country ? singleZone(countryZones(lead.country), at) : undefined;
-  if (byCountry) return { zone: byCountry, source: 'country' };
-  return { zone: teamZone, source: 'team' };
+  const { zones, origin } = candidateZones(lead);
+  if (zones.length === 0) return { zone: teamZone, source: 'team', candidates: [teamZone] };
+  const single = singleZone(zones, at);
+  if (single) return { zone: single, source: origin, candidates: [single] };
+  return severalZones(zones, at, windowMinutes);
 }
