@@ -1,0 +1,181 @@
+/**
+ * The cases of issue 14, through the real app: `POST /cadence/preview` for a New York team with
+ * default hours, and the sandbox for opt-out and reopen sequences.
+ */
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+import { scheduleFrom } from '../src/config/schedule.ts';
+import type { LeadSnapshot } from '../src/engine/types.ts';
+import { resolveLead } from '../src/timezone/lead-jurisdiction.ts';
+import { outsideLeadWindow } from './engine/lead-window-check.ts';
+import { buildTestApp, type TestApp } from './support/test-app.ts';
+
+interface PreviewStep {
+  step: number;
+  channel: string;
+  title: string;
+  body: string;
+  reminderAt: string;
+  dueAt: string;
+  reason: string;
+}
+interface Preview {
+  timezone: string;
+  timezoneSource: string;
+  candidates: string[];
+  leadWindow: { contactHours: string; holidaysOf: string | null; usState: string | null };
+  steps: PreviewStep[];
+}
+
+const NY = { TIMEZONE: 'America/New_York' };
+const DAY = 86_400_000;
+
+let t: TestApp;
+afterEach(async () => {
+  await t?.app.close();
+});
+
+async function preview(env: Record<string, string>, body: Record<string, string>) {
+  t = await buildTestApp({ ...NY, ...env }, '2026-04-14T14:00:00Z');
+  const res = await t.app.inject({ method: 'POST', url: '/cadence/preview', payload: body });
+  expect(res.statusCode).toBe(200);
+  return res.json() as Preview;
+}
+
+const calls = (p: Preview) => p.steps.filter((s) => s.channel === 'call');
+
+/** Every call's reminder and due time, checked against the lead's window by independent code. */
+function expectCallsInsideLeadWindow(p: Preview, body: Record<string, string>): void {
+  const schedule = scheduleFrom(t.config);
+  const place = resolveLead(body, {
+    teamZone: schedule.teamZone,
+    at: Date.parse(body.createdAt ?? ''),
+    contactHours: schedule.contactHours,
+    callingRules: t.config.callingRules,
+  });
+  const lead = { timezone: p.timezone, jurisdiction: place.jurisdiction } as LeadSnapshot['lead'];
+  expect(place.jurisdiction.zones).toEqual(p.candidates);
+  for (const call of calls(p)) {
+    for (const at of [call.reminderAt, call.dueAt]) {
+      expect(outsideLeadWindow(Date.parse(at), lead, schedule), `${call.title} ${at}`).toBe(
+        undefined,
+      );
+    }
+  }
+}
+
+const local = (iso: string, zone: string) => DateTime.fromISO(iso, { zone });
+
+describe('issue 14: calls only inside the lead’s legal window and days', () => {
+  it('calls a Tokyo lead on Tokyo weekdays 08:00-20:00, says why in the task, never at night', async () => {
+    const body = { createdAt: '2026-04-16T10:00:00-04:00', phone: '+81 3 1234 5678' };
+    const p = await preview({}, body);
+    expect(p).toMatchObject({ timezone: 'Asia/Tokyo', timezoneSource: 'phone' });
+    expectCallsInsideLeadWindow(p, body);
+    const first = calls(p)[0];
+    expect(first?.reason).toBe('lead_window_only');
+    expect(first?.body).toMatch(/^Outside your hours: 08:00 in Tokyo is 19:00 in New York\./);
+    for (const call of calls(p)) expect(local(call.dueAt, 'Asia/Tokyo').weekday).toBeLessThan(6);
+  });
+
+  it('never calls a Sydney lead on a Sydney weekend', async () => {
+    const body = { createdAt: '2026-04-16T10:00:00-04:00', phone: '+61 2 9876 5432' };
+    const p = await preview({}, body);
+    expect(p.timezone).toBe('Australia/Sydney');
+    expectCallsInsideLeadWindow(p, body);
+    expect(calls(p)).toHaveLength(6);
+  });
+
+  it('moves a Berlin lead’s calls off Ascension Day (HOLIDAYS=US) and says so', async () => {
+    const body = { createdAt: '2026-05-14T09:00:00-04:00', phone: '+49 30 1234567' };
+    const p = await preview({ HOLIDAYS: 'US' }, body);
+    expect(p.leadWindow.holidaysOf).toBe('DE');
+    expectCallsInsideLeadWindow(p, body);
+    for (const call of calls(p)) {
+      expect(local(call.dueAt, 'Europe/Berlin').toISODate()).not.toBe('2026-05-14');
+    }
+    expect(calls(p)[0]).toMatchObject({
+      reason: 'moved_past_holiday:DE',
+      dueAt: '2026-05-15T13:00:00.000Z', // Friday 15:00 Berlin, 09:00 New York
+    });
+  });
+
+  it('calls an Australian or Brazilian lead only inside the window of every candidate zone', async () => {
+    for (const country of ['Australia', 'BR']) {
+      const body = { createdAt: '2026-04-16T10:00:00-04:00', country };
+      const p = await preview({}, body);
+      expect(p.timezoneSource).toBe('safe');
+      expect(p.candidates.length).toBeGreaterThan(1);
+      expectCallsInsideLeadWindow(p, body);
+      await t.app.close();
+    }
+  });
+
+  it('keeps the team’s own hours for a lead whose window meets them (New York lead, unchanged)', async () => {
+    const p = await preview(
+      {},
+      { createdAt: '2026-04-14T10:00:00-04:00', phone: '+1 212 555 0100' },
+    );
+    expect(calls(p)[0]).toMatchObject({ dueAt: '2026-04-14T14:00:00.000Z', reason: 'overlap' });
+  });
+});
+
+describe('issue 14: a Florida lead (+1 305)', () => {
+  // Six calls 10-20 minutes apart: only the 24-hour cap can space them.
+  const rapid = JSON.stringify({
+    id: 'rapid-calls',
+    steps: [
+      { channel: 'call', day: 1, priority: 'high', guidance: 'Call.' },
+      ...Array.from({ length: 5 }, () => ({
+        channel: 'call',
+        afterMinutes: { min: 10, max: 20 },
+        priority: 'medium',
+        guidance: 'Call again.',
+      })),
+    ],
+  });
+
+  it('is never called after 20:00 Miami time nor more than 3 times in any 24 hours', async () => {
+    const body = { createdAt: '2026-04-14T19:30:00-04:00', phone: '+1 305 555 0100' };
+    const p = await preview({ CADENCE: rapid, LEAD_CONTACT_HOURS: '07:00-22:00' }, body);
+    expect(p.leadWindow.usState).toBe('FL');
+    expectCallsInsideLeadWindow(p, body);
+    const dues = calls(p).map((c) => Date.parse(c.dueAt));
+    for (const due of dues) {
+      const miami = local(new Date(due).toISOString(), 'America/New_York');
+      expect(miami.hour * 60 + miami.minute).toBeLessThan(20 * 60);
+      expect(dues.filter((d) => d > due - DAY && d <= due).length).toBeLessThanOrEqual(3);
+    }
+    expect(calls(p)[3]?.reason).toBe('state_cap:FL');
+  });
+});
+
+describe('issue 14: steps resume instead of skipping', () => {
+  async function sandboxLead(body: object) {
+    t = await buildTestApp(NY, '2026-04-14T14:00:00Z');
+    const res = await t.app.inject({ method: 'POST', url: '/sandbox/leads', payload: body });
+    expect(res.statusCode).toBe(201);
+    return res.json() as { id: string };
+  }
+  async function patch(id: string, payload: object) {
+    const res = await t.app.inject({ method: 'PATCH', url: `/sandbox/leads/${id}`, payload });
+    expect(res.statusCode).toBe(200);
+    return res.json() as { tasks: { status: string; subject: string; channel: string }[] };
+  }
+  const openTitles = (lead: { tasks: { status: string; subject: string }[] }) =>
+    lead.tasks.filter((task) => task.status === 'open').map((task) => task.subject.split(' —')[0]);
+
+  it('titles the first call "Call 1 of 6" after do-not-call goes true and back to false', async () => {
+    const lead = await sandboxLead({ name: 'Ada', timezone: 'America/New_York' });
+    await patch(lead.id, { doNotCall: true });
+    const reopened = await patch(lead.id, { doNotCall: false });
+    expect(openTitles(reopened)).toEqual(['Email 1 of 5', 'Call 1 of 6']);
+  });
+
+  it('titles "Call 1 of 6" and "Email 1 of 5" after qualified → new → converted → new', async () => {
+    const lead = await sandboxLead({ name: 'Ada', timezone: 'America/New_York' });
+    for (const status of ['qualified', 'new', 'converted']) await patch(lead.id, { status });
+    const reopened = await patch(lead.id, { status: 'new' });
+    expect(openTitles(reopened).sort()).toEqual(['Call 1 of 6', 'Email 1 of 5']);
+  });
+});
