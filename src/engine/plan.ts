@@ -81,20 +81,22 @@ interface TimingInput {
   readonly snapshot: LeadSnapshot;
   readonly place: LeadPlace;
   readonly previousDone: number | undefined;
-  /** Times of the calls and texts already made, newest first. */
+  /** Times of the calls and texts made or planned (open tasks, this decision), newest first. */
   readonly attempts: readonly number[];
   readonly now: number;
   readonly schedule: Schedule;
 }
 
 /**
- * The earliest moment the per-24-hour cap allows another call or text: 24 hours after the
- * oldest of the last `max` attempts. The cap delays a call; it never drops one.
+ * The earliest moment the per-24-hour cap allows another call or text: after every attempt
+ * made or planned, and 24 hours after the oldest of the last `max`. The cap delays a call; it
+ * never drops one.
  */
 function capFloor(place: LeadPlace, attempts: readonly number[]): number | undefined {
-  if (!place.cap) return undefined;
+  const [latest] = attempts;
+  if (!place.cap || latest === undefined) return undefined;
   const oldest = attempts[place.cap.max - 1];
-  return oldest === undefined ? undefined : oldest + DAY;
+  return oldest === undefined ? latest : Math.max(latest, oldest + DAY);
 }
 
 function timing(step: CadenceStep, input: TimingInput): Timing {
@@ -160,10 +162,13 @@ function draft(
 
 type TrackResult = 'active' | 'done' | 'blocked';
 
-/** When calls and texts were made (completed tasks, logged activities), newest first. */
+/**
+ * When calls and texts were made (completed tasks, logged activities) or are planned (open
+ * tasks, due), newest first.
+ */
 function attemptTimes({ tasks, activities }: LeadSnapshot): number[] {
   const times = [
-    ...tasks.filter((t) => t.status === 'completed' && HARD.has(t.channel)).map(doneAt),
+    ...tasks.filter((t) => t.status !== 'closed' && HARD.has(t.channel)).map(doneAt),
     ...activities.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
   ];
   return times.sort((a, b) => b - a);
@@ -251,6 +256,11 @@ export function plan(
       now,
       schedule,
     });
+    // A call planned here counts against the cap for a text planned next, and the other way.
+    if (place.cap && HARD.has(channel)) {
+      attempts.push(when.dueAt);
+      attempts.sort((a, b) => b - a);
+    }
     // Titles count attempts made, not steps passed: "Call 1 of 6" when no call was made.
     const made = new Set(completed.map((t) => t.step)).size;
     const position = { nth: Math.min(made + 1, indexes.length), of: indexes.length };

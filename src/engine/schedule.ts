@@ -103,6 +103,19 @@ function dayOpenings(
   return { openings: closest ? [closest] : [], reason: 'lead_window_only' };
 }
 
+/** Two weeks hold every weekday in each candidate zone: none shared means none ever is. */
+const PROBE = 14 * DAY;
+
+/**
+ * The candidate zones whose windows are intersected: all of them while they share a stretch
+ * (a safe window); only the lead's own zone (the most populous candidate) when they never do.
+ */
+function windowPlace(from: number, place: LeadPlace, schedule: Schedule): LeadPlace {
+  if (place.zones.length < 2) return place;
+  if (leadStretches({ start: from, end: from + PROBE }, place, schedule).length > 0) return place;
+  return { ...place, zones: [place.zone] };
+}
+
 function firstAfter(
   from: number,
   n: number,
@@ -124,10 +137,11 @@ function firstAfter(
  */
 export function nextOpening(
   from: number,
-  place: LeadPlace,
+  candidates: LeadPlace,
   schedule: Schedule,
   hard: boolean,
 ): ReasonedOpening {
+  const place = windowPlace(from, candidates, schedule);
   // A call's stretch may lie a day beyond the team day that chose it: start a day earlier.
   const first = dayNumberAt(from, schedule.teamZone) - (hard ? 1 : 0);
   for (let n = first; n < first + SEARCH_DAYS; n++) {

@@ -35,13 +35,13 @@ function rangesOn(hours: MinuteRange | WeeklyHours, weekday: number): readonly M
   return Array.isArray(hours) ? ((hours as WeeklyHours)[weekday] ?? []) : [hours as MinuteRange];
 }
 
-function inRanges(at: number, date: string, ranges: readonly MinuteRange[], zone: string) {
-  return ranges.some(
-    // Where a wall time happens twice, either reading of the range is accepted.
-    (r) =>
-      Math.min(...wallInstants(date, r.start, zone)) <= at &&
-      at < Math.max(...wallInstants(date, r.end, zone)),
-  );
+/**
+ * By the wall clock: where a DST change skips a start the range begins when the clock shows a
+ * later time, and where a wall time happens twice either reading of the range is accepted.
+ */
+function inRanges(local: DateTime, ranges: readonly MinuteRange[]) {
+  const minute = local.hour * 60 + local.minute + local.second / 60;
+  return ranges.some((r) => r.start <= minute && minute < r.end);
 }
 
 /** Why `at` is outside the lead's window in one zone, or undefined when it is inside. */
@@ -55,12 +55,12 @@ function outsideInZone(
   const date = local.toISODate() ?? '';
   const j = lead.jurisdiction;
   if (j?.country && schedule.leadHolidays?.(j.country, date)) return `holiday ${date} in ${zone}`;
-  if (!inRanges(at, date, rangesOn(schedule.contactHours, local.weekday), zone)) {
+  if (!inRanges(local, rangesOn(schedule.contactHours, local.weekday))) {
     return `outside the contact hours in ${zone} (${local.toISO()})`;
   }
   for (const rule of j?.rules ?? []) {
     if (rule.isHoliday?.(date)) return `${rule.code} no-call day ${date}`;
-    if (!inRanges(at, date, rule.hours[local.weekday] ?? [], zone)) {
+    if (!inRanges(local, rule.hours[local.weekday] ?? [])) {
       return `outside ${rule.code} hours in ${zone} (${local.toISO()})`;
     }
   }
