@@ -66,6 +66,7 @@ const SCHEMAS: Record<string, Record<string, PropertyDef>> = {
     phone: { kind: 'string' },
     mobilephone: { kind: 'string' },
     country: { kind: 'string' },
+    state: { kind: 'string' },
     hs_timezone: { kind: 'string' },
     hs_lead_status: { kind: 'enumeration', options: LEAD_STATUSES },
     lifecyclestage: {

@@ -168,6 +168,24 @@ describe('HubSpot connector edge cases', () => {
     expect(dues).toEqual(['2026-11-24T17:00:00.000Z', '2026-11-24T17:00:00.000Z']);
   });
 
+  it('applies the calling rules of the contact’s state property (Florida ends at 20:00)', async () => {
+    // Monday 20:30 in New York: the federal rule allows a call until 21:00, Florida until 20:00.
+    t = await startHubSpotApp('2026-11-24T01:30:00.000Z', {
+      TIMEZONE: 'America/New_York',
+      BUSINESS_HOURS: 'Mon-Fri 07:00-22:00',
+      LEAD_CONTACT_HOURS: '07:00-22:00',
+    });
+    const florida = t.emulator.createContact({ phone: '+1 212 555 0100', state: 'FL' });
+    const newYork = t.emulator.createContact({ phone: '+1 212 555 0100' });
+    await t.deliver([florida, newYork].map((id) => contactCreated(id)));
+    const callDue = (id: string) =>
+      t.emulator.tasksOf(id).find((task) => task.properties.hs_task_type === 'CALL')?.properties
+        .hs_timestamp;
+    expect(callDue(newYork)).toBe('2026-11-24T01:30:00.000Z');
+    // Tuesday 08:00 in New York: no rule allows a call before 08:00, whatever the contact hours.
+    expect(callDue(florida)).toBe('2026-11-24T13:00:00.000Z');
+  });
+
   it('re-decides the contacts of a task when the task changes, and only those', async () => {
     t = await startHubSpotApp('2026-11-24T15:00:00.000Z');
     const a = t.emulator.createContact({ firstname: 'A' });

@@ -72,6 +72,23 @@ describe('Salesforce outbound message: a new lead', () => {
     });
   });
 
+  it('applies the calling rules of the lead’s State field (Florida ends at 20:00)', async () => {
+    // Monday 20:30 in New York: the federal rule allows a call until 21:00, Florida until 20:00.
+    t = await startSalesforceApp('2026-11-24T01:30:00.000Z', {
+      TIMEZONE: 'America/New_York',
+      BUSINESS_HOURS: 'Mon-Fri 07:00-22:00',
+      LEAD_CONTACT_HOURS: '07:00-22:00',
+    });
+    const florida = newLead({ State: 'Florida' });
+    const newYork = newLead();
+    await expectAck(await t.outbound(leadMessage(florida, newYork)));
+    const callAt = (id: string) =>
+      openTasks(id).find((task) => task.TaskSubtype === 'Call')?.ReminderDateTime;
+    expect(callAt(newYork)).toBe('2026-11-24T01:30:00.000Z');
+    // Tuesday 08:00 in New York: no rule allows a call before 08:00, whatever the contact hours.
+    expect(callAt(florida)).toBe('2026-11-24T13:00:00.000Z');
+  });
+
   it('creates no twin when the same message arrives twice', async () => {
     t = await startSalesforceApp(TUESDAY_10AM);
     const id = newLead();
