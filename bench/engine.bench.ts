@@ -8,12 +8,39 @@ import { researchCadence } from '../src/cadence/research-cadence.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { scheduleFrom } from '../src/config/schedule.ts';
 import { plan } from '../src/engine/plan.ts';
-import type { CadenceTask, LeadSnapshot } from '../src/engine/types.ts';
+import type { CadenceTask, LeadJurisdiction, LeadSnapshot } from '../src/engine/types.ts';
 
 const count = Number(process.argv[2] ?? 20_000);
-const loaded = loadConfig({ TIMEZONE: 'America/New_York', HOLIDAYS: 'US' });
+// Contact hours as the first engine's default, so both engines plan the same work.
+const loaded = loadConfig({
+  TIMEZONE: 'America/New_York',
+  HOLIDAYS: 'US',
+  LEAD_CONTACT_HOURS: '08:00-20:00',
+});
 if (!loaded.ok) throw new Error(loaded.message);
 const schedule = scheduleFrom(loaded.config);
+const rules = loaded.config.callingRules;
+/** `-- 20000 rules`: every lead also has a country, rules, and every fifth several zones. */
+const withRules = process.argv[3] === 'rules';
+const JURISDICTIONS: readonly LeadJurisdiction[] = [
+  {
+    zones: ['America/New_York'],
+    country: 'US',
+    rules: [rules.get('US'), rules.get('US-FL')].flatMap((r) => r ?? []),
+  },
+  {
+    zones: ['America/Los_Angeles'],
+    country: 'US',
+    rules: [rules.get('US')].flatMap((r) => r ?? []),
+  },
+  { zones: ['Europe/London'], country: 'GB', rules: [] },
+  { zones: ['Asia/Kolkata'], country: 'IN', rules: [] },
+  {
+    zones: ['Australia/Sydney', 'Australia/Perth', 'Australia/Adelaide'],
+    country: 'AU',
+    rules: [],
+  },
+];
 const zones = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Asia/Kolkata', 'UTC'];
 
 let seed = 42;
@@ -42,7 +69,10 @@ function snapshot(i: number): LeadSnapshot {
       id: `lead-${i}`,
       name: `Lead ${i}`,
       createdAt: new Date(created).toISOString(),
-      timezone: zones[i % zones.length] ?? 'UTC',
+      timezone: withRules
+        ? (JURISDICTIONS[i % JURISDICTIONS.length]?.zones[0] ?? 'UTC')
+        : (zones[i % zones.length] ?? 'UTC'),
+      ...(withRules ? { jurisdiction: JURISDICTIONS[i % JURISDICTIONS.length] } : {}),
       isOpen: random() > 0.1,
       converted: false,
       optedOut: random() > 0.9 ? ['email'] : [],
@@ -82,6 +112,7 @@ const allocated = process.memoryUsage().heapUsed - heapBefore;
 
 const result = {
   node: process.version,
+  leads: withRules ? 'with country, calling rules and candidate zones' : 'zone only',
   snapshots: count,
   plansPerSecond: Math.round((count / ms) * 1000),
   microsecondsPerPlan: Number(((ms * 1000) / count).toFixed(1)),
