@@ -4,8 +4,8 @@ import type { Schedule } from '../engine/types.ts';
 import type { ResolvedLead } from '../timezone/lead-jurisdiction.ts';
 
 /**
- * The lead's legal window as a preview shows it: contact hours, whose holidays are days off,
- * the calling rules that apply and the zones the window is read in.
+ * The lead's legal window as a preview shows it: contact hours, whose holidays are days off and
+ * the calling rules that apply (the zones it is read in are the preview's `candidates`).
  */
 export function describeWindow(place: ResolvedLead, schedule: Schedule) {
   return {
@@ -18,6 +18,5 @@ export function describeWindow(place: ResolvedLead, schedule: Schedule) {
       noCallsOnHolidays: rule.isHoliday !== undefined,
       maxPer24h: rule.maxPer24h ?? null,
     })),
-    candidates: place.candidates,
   };
 }
