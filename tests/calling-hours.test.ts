@@ -111,6 +111,19 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
     }
   });
 
+  it('shows the candidate zones and timezoneSource "safe" on a sandbox lead too', async () => {
+    t = await buildTestApp(NY, '2026-04-14T14:00:00Z');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/sandbox/leads',
+      payload: { name: 'Bruce', country: 'Australia' },
+    });
+    expect(res.statusCode).toBe(201);
+    const { cadence } = res.json() as { cadence: { timezoneSource: string; candidates: string[] } };
+    expect(cadence.timezoneSource).toBe('safe');
+    expect(cadence.candidates).toEqual(expect.arrayContaining(['Australia/Perth']));
+  });
+
   it('keeps the team’s own hours for a lead whose window meets them (New York lead, unchanged)', async () => {
     const p = await preview(
       {},
