@@ -1,6 +1,5 @@
-import { explainHoliday, type LeadPlace, leadPlace } from './lead-window.ts';
-import { DAY, MINUTE } from './local-days.ts';
-import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
+import { leadPlace } from './lead-window.ts';
+import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
 import { outsideHoursLine } from './task-text.ts';
 import {
   type Cadence,
@@ -18,11 +17,7 @@ import {
   type TaskClosure,
   type TaskDraft,
   type TaskReassignment,
-  type TimingReason,
 } from './types.ts';
-
-/** Channels the law limits to the lead's window: the rep talks to or texts the lead. */
-const HARD: ReadonlySet<Channel> = new Set(['call', 'sms']);
 
 const CHANNEL_LABEL: Record<Channel, string> = {
   call: 'Call',
@@ -64,74 +59,6 @@ export function byAge(a: CadenceTask, b: CadenceTask): number {
   return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
-function doneAt(task: CadenceTask): number {
-  return Date.parse(task.doneAt ?? task.dueAt);
-}
-
-interface Timing {
-  readonly reminderAt: number;
-  readonly dueAt: number;
-  readonly reason: TimingReason;
-  /** Due outside the team's hours: the lead's window never meets them that day. */
-  readonly outside: boolean;
-}
-
-/** What a step's timing depends on besides the step itself. */
-interface TimingInput {
-  readonly snapshot: LeadSnapshot;
-  readonly place: LeadPlace;
-  readonly previousDone: number | undefined;
-  /** Times of the calls and texts made or planned (open tasks, this decision), newest first. */
-  readonly attempts: readonly number[];
-  readonly now: number;
-  readonly schedule: Schedule;
-}
-
-/**
- * The earliest moment the per-24-hour cap allows another call or text: after every attempt
- * made or planned, and 24 hours after the oldest of the last `max`. The cap delays a call; it
- * never drops one.
- */
-function capFloor(place: LeadPlace, attempts: readonly number[]): number | undefined {
-  const [latest] = attempts;
-  if (!place.cap || latest === undefined) return undefined;
-  const oldest = attempts[place.cap.max - 1];
-  return oldest === undefined ? latest : Math.max(latest, oldest + DAY);
-}
-
-function timing(step: CadenceStep, input: TimingInput): Timing {
-  const { snapshot, place, previousDone, now, schedule } = input;
-  const zone = snapshot.lead.timezone;
-  const created = Date.parse(snapshot.lead.createdAt);
-  const hard = HARD.has(step.channel);
-  let earliest: number;
-  if (step.afterMinutes) {
-    earliest = Math.max((previousDone ?? created) + step.afterMinutes.min * MINUTE, now);
-  } else {
-    const day = step.day ?? 1;
-    earliest = Math.max(startOfLeadDay(created, zone, day), created, now);
-    if (day > 1 && previousDone !== undefined) {
-      earliest = Math.max(earliest, startOfNextDay(previousDone, zone));
-    }
-  }
-  const cap = hard ? capFloor(place, input.attempts) : undefined;
-  const from = cap === undefined ? earliest : Math.max(cap, earliest);
-  const opening = nextOpening(from, place, schedule, hard);
-  const reason: TimingReason =
-    cap !== undefined && cap > earliest && place.cap
-      ? `state_cap:${place.cap.code}`
-      : explainHoliday(from, opening.start, place, schedule, opening.reason);
-  const outside = opening.reason === 'lead_window_only';
-  if (!step.afterMinutes) {
-    return { reminderAt: opening.start, dueAt: opening.start, reason, outside };
-  }
-  const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
-  // The due moment stays inside the same opening, so the rep is never asked to call after hours.
-  const lastMinute = Math.max(opening.start, opening.end - MINUTE);
-  const dueAt = Math.min(opening.start + span, lastMinute);
-  return { reminderAt: opening.start, dueAt, reason, outside };
-}
-
 function draft(
   snapshot: LeadSnapshot,
   cadence: Cadence,
@@ -161,18 +88,6 @@ function draft(
 }
 
 type TrackResult = 'active' | 'done' | 'blocked';
-
-/**
- * When calls and texts were made (completed tasks, logged activities) or are planned (open
- * tasks, due), newest first.
- */
-function attemptTimes({ tasks, activities }: LeadSnapshot): number[] {
-  const times = [
-    ...tasks.filter((t) => t.status !== 'closed' && HARD.has(t.channel)).map(doneAt),
-    ...activities.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
-  ];
-  return times.sort((a, b) => b - a);
-}
 
 /**
  * Decides which cadence tasks should be open for a lead now. Pure: the same snapshot, cadence,
