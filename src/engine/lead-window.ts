@@ -26,7 +26,10 @@ export interface LeadPlace {
   readonly rules: readonly CallingRule[];
   /** The smallest per-24-hour cap among the rules, with the rule's code. */
   readonly cap: { readonly max: number; readonly code: string } | undefined;
-  /** Identifies the window's inputs in the per-day cache. */
+  /**
+   * Identifies the window's inputs in the per-day cache (with the zone and the schedule): a
+   * rule's code stands for the rule, as one rules file holds one row per jurisdiction.
+   */
   readonly key: string;
 }
 
