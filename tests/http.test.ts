@@ -72,6 +72,37 @@ describe('HTTP surface', () => {
     ]);
   });
 
+  it('takes a preview date only with an offset or Z, in the years 2000 to 2099, and says so', async () => {
+    t = await buildTestApp({}, NOW);
+    for (const createdAt of [
+      '2026-11-24T10:00:00',
+      '2026-11-24',
+      '9999-01-01T00:00:00Z',
+      '1999-12-31T23:59:59Z',
+      '2099-12-31T23:00:00-05:00',
+    ]) {
+      const bad = await expectError(
+        { method: 'POST', url: '/cadence/preview', payload: { createdAt } },
+        400,
+        'validation_failed',
+      );
+      expect(bad.error.issues).toEqual([
+        {
+          path: 'createdAt',
+          message: expect.stringMatching(/with an offset or Z .* in the years 2000 to 2099/),
+        },
+      ]);
+    }
+    for (const createdAt of ['2000-01-01T00:00:00Z', '2099-12-31T18:00:00-05:00']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/cadence/preview',
+        payload: { createdAt },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+  });
+
   it('gives JSON 404 for unknown routes, leads and tasks', async () => {
     t = await buildTestApp({}, NOW);
     await expectError({ method: 'GET', url: '/nope' }, 404, 'not_found');
@@ -129,6 +160,30 @@ describe('HTTP surface', () => {
     const emailUrl = `/sandbox/tasks/${email.id}/complete`;
     expect((await t.app.inject({ method: 'POST', url: emailUrl })).statusCode).toBe(200);
     await expectError({ method: 'POST', url: emailUrl }, 409, 'task_not_open');
+  });
+
+  it("refuses an outcome the task's channel cannot have, and changes nothing", async () => {
+    t = await buildTestApp({}, NOW);
+    const lead = (
+      await t.app.inject({ method: 'POST', url: '/sandbox/leads', payload: { name: 'A' } })
+    ).json();
+    const before = JSON.stringify(t.sandbox.listLeads().map((l) => t.sandbox.tasksOf(l.id)));
+    for (const [channel, outcome] of [
+      ['call', 'sent'],
+      ['call', 'replied'],
+      ['email', 'busy'],
+      ['email', 'no_answer'],
+      ['email', 'connected'],
+    ]) {
+      const task = lead.tasks.find((x: { channel: string }) => x.channel === channel);
+      const bad = await expectError(
+        { method: 'POST', url: `/sandbox/tasks/${task.id}/complete`, payload: { outcome } },
+        400,
+        'outcome_not_for_channel',
+      );
+      expect(bad.error.message).toContain(`"${outcome}" is not an outcome of a ${channel} task`);
+    }
+    expect(JSON.stringify(t.sandbox.listLeads().map((l) => t.sandbox.tasksOf(l.id)))).toBe(before);
   });
 
   it('refuses an empty lead update', async () => {

@@ -17,6 +17,19 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+/**
+ * The outcomes an attempt on each channel can have: an email is not "busy", a call is not
+ * "sent". A call, a text or a social touch may hit a wrong number or profile; only a call has
+ * no default (did anyone pick up?), the others are `sent` unless said otherwise.
+ */
+export const OUTCOMES_BY_CHANNEL: Readonly<Record<Channel, readonly Outcome[]>> = {
+  call: ['no_answer', 'voicemail', 'busy', 'connected', 'wrong_number'],
+  email: ['sent', 'replied', 'meeting'],
+  sms: ['sent', 'replied', 'meeting', 'wrong_number'],
+  social: ['sent', 'replied', 'meeting'],
+  task: ['sent', 'connected', 'replied', 'meeting'],
+};
+
 /** Outcomes that mean the lead was reached: the cadence has done its job. */
 export const REACHED_OUTCOMES: ReadonlySet<Outcome> = new Set(['connected', 'replied', 'meeting']);
 

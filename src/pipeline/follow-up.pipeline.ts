@@ -84,7 +84,15 @@ export interface FollowUpPipeline {
     log: PipelineLog,
     options?: ReconcileOptions,
   ): Promise<LeadOutcome[]>;
+  /**
+   * Load and decide only: the cadence state a read shows, with nothing written, logged or
+   * counted (what is due but not yet written is left to the next event).
+   */
+  inspect(leadIds: readonly string[]): Promise<LeadOutcome[]>;
 }
+
+/** A read decides in silence: its decisions are not acted on, so they are not news. */
+const QUIET: PipelineLog = { debug: () => {}, info: () => {}, warn: () => {} };
 
 function snapshotOf(record: LeadRecord, place: ResolvedLead): LeadSnapshot {
   return {
@@ -225,6 +233,15 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     return { outcome, decision };
   }
 
+  async function inspect(leadIds: readonly string[]): Promise<LeadOutcome[]> {
+    const records = await connector.loadLeads([...new Set(leadIds)]);
+    const at = now();
+    return leadIds.map((leadId) => {
+      const record = records.get(leadId);
+      return record ? decideLead(leadId, record, at, QUIET, {}).outcome : { leadId, found: false };
+    });
+  }
+
   async function decideAndApply(
     ids: readonly string[],
     log: PipelineLog,
@@ -324,7 +341,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     return closed;
   }
 
-  return { reconcile };
+  return { reconcile, inspect };
 }
 
 export interface DeliveryTotals {

@@ -7,9 +7,20 @@ import { parseInput } from '../http/errors.ts';
 import { resolveLead } from '../timezone/lead-jurisdiction.ts';
 import { describeWindow } from './lead-window-view.ts';
 
+/** Years a lead can arrive in: outside them a date is a typo, and luxon prints `+010000-…`. */
+const YEARS = { from: 2000, to: 2100 } as const;
+const ARRIVAL_RULE = `must be an ISO 8601 date and time with an offset or Z (e.g. 2026-11-24T10:00:00-05:00), in the years ${YEARS.from} to ${YEARS.to - 1}`;
+
+/** When the lead arrived: a zone-less time would be read in the server's zone, so none is taken. */
+const arrival = z.iso.datetime({ offset: true, error: ARRIVAL_RULE }).refine((text) => {
+  const year = new Date(text).getUTCFullYear();
+  // Text that is no date at all has its issue from the format check already.
+  return Number.isNaN(year) || (year >= YEARS.from && year < YEARS.to);
+}, ARRIVAL_RULE);
+
 const previewBody = z
   .object({
-    createdAt: z.iso.datetime({ offset: true }),
+    createdAt: arrival,
     timezone: z
       .string()
       .refine(

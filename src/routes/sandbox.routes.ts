@@ -3,7 +3,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { SANDBOX_STATUSES, type SandboxLead } from '../../connectors/sandbox/sandbox.types.ts';
-import { OUTCOMES } from '../engine/types.ts';
+import { type Channel, OUTCOMES, OUTCOMES_BY_CHANNEL, type Outcome } from '../engine/types.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import {
   type FollowUpPipeline,
@@ -51,6 +51,26 @@ const leadPatch = z
 const completion = z.object({ outcome: z.enum(OUTCOMES).optional() }).strict();
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
+/** The outcome a completion records: one its channel can have; a call must say which. */
+function outcomeFor(channel: Channel, outcome: Outcome | undefined): Outcome {
+  const allowed = OUTCOMES_BY_CHANNEL[channel];
+  if (outcome === undefined && channel === 'call') {
+    throw new HttpError(
+      400,
+      'outcome_required',
+      `A call needs an outcome: one of ${allowed.join(', ')}`,
+    );
+  }
+  if (outcome !== undefined && !allowed.includes(outcome)) {
+    throw new HttpError(
+      400,
+      'outcome_not_for_channel',
+      `"${outcome}" is not an outcome of a ${channel} task: use one of ${allowed.join(', ')}`,
+    );
+  }
+  return outcome ?? 'sent';
+}
+
 function cadenceView(outcome: LeadOutcome | undefined) {
   if (!isDecided(outcome)) return undefined;
   const { state, timezone, timezoneSource, candidates, usState } = outcome;
@@ -61,11 +81,17 @@ export async function sandboxRoutes(
   app: FastifyInstance,
   { sandbox, pipeline }: { sandbox: SandboxCrm; pipeline: FollowUpPipeline },
 ) {
-  const view = (lead: SandboxLead, outcome?: LeadOutcome) => ({
+  // One shape for every answer about a lead: the lead, its cadence state and its tasks.
+  const view = (lead: SandboxLead, outcome: LeadOutcome | undefined) => ({
     ...lead,
-    ...(outcome ? { cadence: cadenceView(outcome) } : {}),
+    cadence: cadenceView(outcome),
     tasks: sandbox.tasksOf(lead.id),
   });
+  /** Reads decide without writing: what is due but not yet written waits for the next event. */
+  const inspected = async (leads: readonly SandboxLead[]) => {
+    const outcomes = await pipeline.inspect(leads.map((lead) => lead.id));
+    return leads.map((lead, i) => view(lead, outcomes[i]));
+  };
   const leadOr404 = (id: string) => {
     const lead = sandbox.getLead(id);
     if (!lead) throw new HttpError(404, 'lead_not_found', `No sandbox lead ${id}`);
@@ -79,11 +105,12 @@ export async function sandboxRoutes(
     return reply.code(201).send(view(lead, outcome));
   });
 
-  app.get('/sandbox/leads', async () => ({ leads: sandbox.listLeads().map((l) => view(l)) }));
+  app.get('/sandbox/leads', async () => ({ leads: await inspected(sandbox.listLeads()) }));
 
   app.get('/sandbox/leads/:id', async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
-    return view(leadOr404(id));
+    const [lead] = await inspected([leadOr404(id)]);
+    return lead;
   });
 
   app.patch('/sandbox/leads/:id', async (request) => {
@@ -100,14 +127,7 @@ export async function sandboxRoutes(
     const { outcome } = parseInput(completion, request.body ?? {}, 'task completion');
     const task = sandbox.getTask(id);
     if (!task) throw new HttpError(404, 'task_not_found', `No sandbox task ${id}`);
-    if (task.channel === 'call' && outcome === undefined) {
-      throw new HttpError(
-        400,
-        'outcome_required',
-        'A call needs an outcome, e.g. "no_answer" or "connected"',
-      );
-    }
-    const result = sandbox.completeTask(id, outcome ?? 'sent');
+    const result = sandbox.completeTask(id, outcomeFor(task.channel, outcome));
     if (!result.ok) throw new HttpError(409, result.code, `Task ${id} is ${task.status}, not open`);
     const [decided] = await pipeline.reconcile([task.leadId], request.log);
     return { task: result.task, lead: view(leadOr404(task.leadId), decided) };
