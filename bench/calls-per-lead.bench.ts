@@ -201,8 +201,8 @@ async function salesforceCases() {
     expected: AFTER_CALL_1,
     counted: true,
   };
-  // No logged-call case: the README's Task flow fires when a task is updated to closed, and a
-  // call logged in Salesforce is created closed, so no outbound message reports it.
+  // No logged-call case: the Task flow of docs/salesforce.md fires when a task is updated to
+  // closed, and a call logged in Salesforce is created closed, so no outbound message reports it.
   const crm = salesforceCrm(t);
   for (const [size, count] of [
     [BATCH, 1],

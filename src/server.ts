@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { createConnector } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/config.ts';
+import { formatRange, formatWeeklyHours } from './config/hours.ts';
 import { createLoadMonitor } from './http/load-monitor.ts';
 import { createLogger } from './http/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -48,12 +49,18 @@ closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
   load.close();
 });
 
-await app.listen({ port: config.port, host: config.host });
+const url = await app.listen({ port: config.port, host: config.host });
+// Says which clock the cadence runs on: a demo run at night otherwise looks broken.
+const hours = formatWeeklyHours(config.businessHours);
+const window = formatRange(config.leadContactHours);
 logger.info(
   {
+    url,
     cadence: config.cadence.id,
     timezone: config.timezone,
+    businessHours: hours,
+    leadContactHours: window,
     dryRun: config.dryRun,
   },
-  'lead follow-up service ready',
+  `lead follow-up service ready on ${url} (${config.crm} CRM): team hours ${hours} in ${config.timezone}, leads contacted ${window} in their own zone`,
 );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../src/cadence/research-cadence.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { holidayCalendar, parseHolidays } from '../src/config/holidays.ts';
-import { parseWeeklyHours } from '../src/config/hours.ts';
+import { formatWeeklyHours, parseWeeklyHours } from '../src/config/hours.ts';
 
 const noFiles = (path: string): string => {
   throw Object.assign(new Error(`no ${path}`), { code: 'ENOENT' });
@@ -122,6 +122,18 @@ describe('configuration', () => {
 });
 
 describe('business hours', () => {
+  it('are written back as they are read, consecutive days with the same hours grouped', () => {
+    for (const text of [
+      'Mon-Fri 09:00-17:00',
+      'Mon-Thu 08:30-12:00,13:00-17:30; Fri 09:00-15:00',
+      'Mon 09:00-17:00; Wed-Thu 09:00-17:00; Sun 00:00-24:00',
+    ]) {
+      const parsed = parseWeeklyHours(text);
+      expect(parsed.ok && formatWeeklyHours(parsed.value)).toBe(text);
+    }
+    expect(formatWeeklyHours([])).toBe('none');
+  });
+
   it('reads several groups and ranges, with 24:00 as an end', () => {
     const parsed = parseWeeklyHours(
       'Mon-Thu 08:30-12:00,13:00-17:30; Fri 09:00-15:00; Sat,Sun 10:00-24:00',

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CurlRequest, curlRequests } from './support/curl.ts';
+import { codeBlockAfter, readDoc } from './support/markdown.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
 
 interface TaskView {
@@ -22,11 +24,48 @@ interface LeadView {
 }
 
 const NY = { TIMEZONE: 'America/New_York' };
+/** The curl session of the README, parsed from it: the test runs what a newcomer types. */
+const README_SESSION = curlRequests(codeBlockAfter(readDoc('README.md'), '### Try it with curl'));
+/**
+ * Hours a newcomer may try it at, with the team's zone `npm run dev` would take, and the first
+ * moment inside the team's hours (Mon-Fri 09:00-17:00) and New York's 08:00-20:00.
+ */
+const README_HOURS = [
+  {
+    name: 'a New York team on Tuesday 10:00: due at once',
+    teamZone: 'America/New_York',
+    now: '2026-11-24T15:00:00.000Z',
+    firstOpening: '2026-11-24T15:00:00.000Z',
+  },
+  {
+    name: 'a Berlin team on Tuesday 10:00 (04:00 in New York): due at 14:00 Berlin',
+    teamZone: 'Europe/Berlin',
+    now: '2026-11-24T09:00:00.000Z',
+    firstOpening: '2026-11-24T13:00:00.000Z',
+  },
+  {
+    name: 'a team on UTC at 19:00, after its hours: due the next morning, 08:00 in New York',
+    teamZone: 'UTC',
+    now: '2026-11-24T19:00:00.000Z',
+    firstOpening: '2026-11-25T13:00:00.000Z',
+  },
+  {
+    name: 'a New York team on Saturday afternoon: due on Monday 09:00',
+    teamZone: 'America/New_York',
+    now: '2026-11-28T19:00:00.000Z',
+    firstOpening: '2026-11-30T14:00:00.000Z',
+  },
+];
 // Tuesday 2026-11-24, 10:00 in New York.
 const TUESDAY_10AM = '2026-11-24T15:00:00.000Z';
 const MINUTE = 60_000;
 
 let t: TestApp;
+const send = (request: CurlRequest | undefined) => {
+  if (!request) throw new Error('the README has fewer curl commands than the test expects');
+  const { method, url, headers, body } = request;
+  return t.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body }) });
+};
 afterEach(async () => {
   await t?.app.close();
 });
@@ -40,55 +79,51 @@ async function createLead(body: object): Promise<LeadView> {
 const open = (lead: LeadView) => lead.tasks.filter((task) => task.status === 'open');
 
 describe('sandbox walk-through', () => {
-  it('creates call 1 due now and the day-1 email, then call 2 30-60 minutes after a no-answer, and closes everything when the lead is unqualified', async () => {
-    t = await buildTestApp(NY, TUESDAY_10AM);
-    const lead = await createLead({
-      name: 'Jane Doe',
-      company: 'Acme',
+  it.each(README_HOURS)("runs the README's curl session as written: $name", async (hour) => {
+    t = await buildTestApp({ TIMEZONE: hour.teamZone }, hour.now);
+    const [create, fetch, complete, unqualify, ...rest] = README_SESSION;
+    expect(rest).toEqual([]);
+
+    expect(create?.comment).toMatch(/call 1, high\s+priority, and the day-1 email/);
+    const created = await send(create);
+    expect(created.statusCode).toBe(201);
+    const lead = created.json() as LeadView;
+    expect(lead.cadence).toMatchObject({
+      status: 'active',
       timezone: 'America/New_York',
+      timezoneSource: 'phone',
     });
-    expect(lead.cadence).toMatchObject({ status: 'active', timezone: 'America/New_York' });
-    const [call1, email1] = open(lead);
-    expect(call1).toMatchObject({
-      step: 1,
-      channel: 'call',
-      priority: 'high',
-      dueAt: TUESDAY_10AM,
-      reminderAt: TUESDAY_10AM,
-      subject: 'Call 1 of 6 — Jane Doe (Acme)',
-    });
-    expect(call1?.body).toMatch(/voicemail/);
-    expect(email1).toMatchObject({ step: 2, channel: 'email', dueAt: TUESDAY_10AM });
+    expect(open(lead)).toMatchObject([
+      { id: 'task-1', step: 1, channel: 'call', priority: 'high', dueAt: hour.firstOpening },
+      { id: 'task-2', step: 2, channel: 'email', dueAt: hour.firstOpening },
+    ]);
+    expect(open(lead)[0]?.subject).toBe('Call 1 of 6 — Jane Doe (Acme)');
 
-    t.setNow('2026-11-24T15:05:00.000Z');
-    const done = await t.app.inject({
-      method: 'POST',
-      url: `/sandbox/tasks/${call1?.id}/complete`,
-      payload: { outcome: 'no_answer' },
-    });
+    expect(fetch?.comment).toMatch(/its cadence and its tasks/);
+    const fetched = await send(fetch);
+    expect(fetched.statusCode).toBe(200);
+    expect(fetched.json()).toMatchObject({ id: lead.id, cadence: lead.cadence, tasks: lead.tasks });
+
+    expect(complete?.comment).toMatch(/reminding in 30 minutes and due within the\s+hour/);
+    expect(complete?.comment).toMatch(/reminding at the next opening and due 30 minutes after/);
+    const done = await send(complete);
     expect(done.statusCode).toBe(200);
-    const afterCall = done.json().lead as LeadView;
-    const call2 = open(afterCall).find((task) => task.channel === 'call');
+    const call2 = open(done.json().lead as LeadView).find((task) => task.channel === 'call');
+    const inHours = hour.now === hour.firstOpening;
+    const reminder = Date.parse(hour.firstOpening) + (inHours ? 30 * MINUTE : 0);
     expect(call2?.step).toBe(3);
-    const completedAt = Date.parse('2026-11-24T15:05:00.000Z');
-    expect(Date.parse(call2?.reminderAt ?? '') - completedAt).toBe(30 * MINUTE);
-    expect(Date.parse(call2?.dueAt ?? '') - completedAt).toBe(60 * MINUTE);
+    expect(Date.parse(call2?.reminderAt ?? '')).toBe(reminder);
+    expect(Date.parse(call2?.dueAt ?? '')).toBe(reminder + 30 * MINUTE);
 
-    const patched = await t.app.inject({
-      method: 'PATCH',
-      url: `/sandbox/leads/${lead.id}`,
-      payload: { status: 'unqualified' },
-    });
-    expect(patched.statusCode).toBe(200);
-    const closed = patched.json() as LeadView;
+    expect(unqualify?.comment).toMatch(/the cadence stops and its open tasks are closed/);
+    const closed = (await send(unqualify)).json() as LeadView;
     expect(closed.cadence).toMatchObject({ status: 'stopped', reason: 'lead_closed' });
     expect(open(closed)).toEqual([]);
-    expect(
-      closed.tasks.filter((task) => task.status === 'closed').map((task) => task.closeReason),
-    ).toEqual(['lead_closed', 'lead_closed']);
-
-    const fetched = await t.app.inject({ method: 'GET', url: `/sandbox/leads/${lead.id}` });
-    expect((fetched.json() as LeadView).tasks).toHaveLength(3);
+    expect(closed.tasks.map((task) => task.closeReason ?? task.status)).toEqual([
+      'completed',
+      'lead_closed',
+      'lead_closed',
+    ]);
   });
 
   it('stops the cadence when a call connects', async () => {

@@ -76,23 +76,32 @@ export function parseContactHours(text: string): Parsed<MinuteRange | MinuteRang
   return /[a-z]/i.test(text) ? parseWeeklyHours(text) : parseRange(text);
 }
 
-function clock(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const clock = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+
+/** `09:00-17:00`: a range as `parseRange` reads it. */
+export function formatRange(range: MinuteRange): string {
+  return `${clock(range.start)}-${clock(range.end)}`;
 }
 
-/** Weekly hours as `BUSINESS_HOURS` writes them, runs of equal days joined: `Mon-Fri 08:00-20:00`. */
+/**
+ * Weekly hours as `parseWeeklyHours` reads them, consecutive days with the same hours grouped:
+ * `Mon-Fri 09:00-17:00`. Shown at start-up and on the preview page, so people see the hours
+ * the service really uses.
+ */
 export function formatWeeklyHours(week: readonly (readonly MinuteRange[])[]): string {
-  const text = (d: number) =>
-    (week[d] ?? []).map((r) => `${clock(r.start)}-${clock(r.end)}`).join(',');
-  const groups: string[] = [];
-  for (let d = 1; d <= 7; d++) {
-    const ranges = text(d);
-    if (ranges === '') continue;
-    let last = d;
-    while (last < 7 && text(last + 1) === ranges) last++;
-    const days = last === d ? WEEKDAYS[d - 1] : `${WEEKDAYS[d - 1]}-${WEEKDAYS[last - 1]}`;
-    groups.push(`${(days ?? '').replace(/\b\w/g, (c) => c.toUpperCase())} ${ranges}`);
-    d = last;
+  const groups: { first: number; last: number; text: string }[] = [];
+  for (let day = 1; day <= 7; day++) {
+    const text = (week[day] ?? []).map(formatRange).join(',');
+    const previous = groups.at(-1);
+    if (text && previous?.text === text && previous.last === day - 1) previous.last = day;
+    else if (text) groups.push({ first: day, last: day, text });
   }
-  return groups.join('; ');
+  const name = (day: number) => {
+    const text = WEEKDAYS[day - 1] ?? '';
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  };
+  const days = (g: { first: number; last: number }) =>
+    g.first === g.last ? name(g.first) : `${name(g.first)}-${name(g.last)}`;
+  return groups.map((g) => `${days(g)} ${g.text}`).join('; ') || 'none';
 }

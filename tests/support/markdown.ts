@@ -54,3 +54,11 @@ export function relativeLinks(text: string): string[] {
   }
   return links;
 }
+
+/** The first fenced code block after the heading `heading`. */
+export function codeBlockAfter(text: string, heading: string): string {
+  const from = text.indexOf(`${heading}\n`);
+  const block = /```\w*\n([\s\S]*?)```/.exec(text.slice(from));
+  if (from < 0 || !block) throw new Error(`no code block after "${heading}"`);
+  return block[1] ?? '';
+}
