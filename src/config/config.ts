@@ -153,6 +153,9 @@ function parseWeeklyHoursOrThrow(text: string): MinuteRange[][] {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
+/** Every variable the service reads, for the configuration reference to be checked against. */
+export const configVariables = (): string[] => Object.keys(envSchema(() => '').shape);
+
 /**
  * Validates the environment once: the service's variables and the chosen CRM's (declared by its
  * connector, listed by the registry). Every bad variable is named in one message, so an operator
