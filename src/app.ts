@@ -92,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cadence: config.cadence,
     schedule,
     callingRules: config.callingRules,
+    now,
   });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
   await app.register(reconcileRoutes, {

@@ -1,3 +1,4 @@
+import { esc, pageHead } from '../http/html.ts';
 import {
   type AttemptCurve,
   type AttemptsReport,
@@ -11,13 +12,6 @@ const CHART = { width: 640, height: 320, left: 64, right: 24, top: 24, bottom: 5
 const PLOT_W = CHART.width - CHART.left - CHART.right;
 const PLOT_H = CHART.height - CHART.top - CHART.bottom;
 const COLORS = { all: '#1f4e79', calls: '#2e7d32', emails: '#b85c00' } as const;
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
 const BUCKET_LABELS: Record<SpeedBucketName, string> = {
   within_1m: 'Within 1 minute',
   '1m_to_5m': '1 to 5 minutes',
@@ -25,10 +19,6 @@ const BUCKET_LABELS: Record<SpeedBucketName, string> = {
   over_1h: 'Over 1 hour',
   never_attempted: 'Never attempted',
 };
-
-function esc(value: string | number): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
 
 function pct(value: number | null): string {
   return value === null ? '–' : `${round(value * 100, 1)}%`;
@@ -186,10 +176,7 @@ export function attemptsReportHtml(report: AttemptsReport): string {
   const { since, until } = report.window;
   const legend = CURVE_NAMES.map((n) => `<span style="background:${COLORS[n]}"></span>${n}`);
   const empty = report.leads === 0 ? '<p id="empty">No leads were created in this window.</p>' : '';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Attempts until contact</title><style>${STYLE}</style></head>
+  return `${pageHead('Attempts until contact', STYLE)}
 <body><main><h1>Attempts until contact: find your number</h1>
 <p>Leads created from <time datetime="${esc(since)}">${esc(since)}</time> until <time datetime="${esc(until)}">${esc(until)}</time> (excluded).</p>
 ${empty}${summaryList(report)}

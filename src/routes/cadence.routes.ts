@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { type PreviewPage, previewPageHtml } from '../cadence/preview-html.ts';
 import { timeline } from '../engine/timeline.ts';
 import type { Cadence, CallingRule, Schedule } from '../engine/types.ts';
-import { parseInput } from '../http/errors.ts';
+import { HttpError, parseInput } from '../http/errors.ts';
+import { sendPage } from '../http/html.ts';
 import { resolveLead } from '../timezone/lead-jurisdiction.ts';
 import { describeWindow } from './lead-window-view.ts';
 
@@ -38,16 +40,18 @@ export interface CadenceRoutesOptions {
   readonly cadence: Cadence;
   readonly schedule: Schedule;
   readonly callingRules: ReadonlyMap<string, CallingRule>;
+  /** The page previews a lead arriving now when no arrival time is given. */
+  readonly now: () => number;
 }
 
 export async function cadenceRoutes(
   app: FastifyInstance,
-  { cadence, schedule, callingRules }: CadenceRoutesOptions,
+  { cadence, schedule, callingRules, now }: CadenceRoutesOptions,
 ) {
   app.get('/cadence', async () => cadence);
 
-  app.post('/cadence/preview', async (request) => {
-    const input = parseInput(previewBody, request.body, 'preview request');
+  /** One preview for the JSON answer and the page, so the page always shows what JSON says. */
+  const preview = (input: z.output<typeof previewBody>) => {
     const createdAt = new Date(input.createdAt).toISOString();
     const place = resolveLead(input, {
       teamZone: schedule.teamZone,
@@ -76,5 +80,39 @@ export async function cadenceRoutes(
       leadWindow: describeWindow(place, schedule),
       steps,
     };
+  };
+
+  app.post('/cadence/preview', async (request) =>
+    preview(parseInput(previewBody, request.body, 'preview request')),
+  );
+
+  app.get('/cadence/preview.html', async (request, reply) => {
+    const form = pageForm(request.query, now(), schedule.teamZone);
+    try {
+      const input = parseInput(previewBody, filled(form), 'preview request');
+      return sendPage(reply, previewPageHtml({ form, schedule, answer: preview(input) }));
+    } catch (error) {
+      if (!(error instanceof HttpError) || !error.issues) throw error;
+      return sendPage(reply, previewPageHtml({ form, schedule, issues: error.issues }), 400);
+    }
   });
 }
+
+const FORM_FIELDS = ['createdAt', 'timezone', 'phone', 'country'] as const;
+
+/** The page's form from the query; a lead arriving now (team's zone) when none is given. */
+function pageForm(query: unknown, now: number, teamZone: string): PreviewPage['form'] {
+  const given = (query ?? {}) as Record<string, unknown>;
+  const text = (name: string) => (typeof given[name] === 'string' ? given[name].trim() : '');
+  const arrival = DateTime.fromMillis(now, { zone: teamZone }).startOf('minute');
+  return {
+    createdAt: text('createdAt') || (arrival.toISO({ suppressMilliseconds: true }) ?? ''),
+    timezone: text('timezone'),
+    phone: text('phone'),
+    country: text('country'),
+  };
+}
+
+/** A form sends its empty fields too: those are not given. */
+const filled = (form: PreviewPage['form']) =>
+  Object.fromEntries(FORM_FIELDS.filter((name) => form[name] !== '').map((n) => [n, form[n]]));

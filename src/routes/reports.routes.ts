@@ -4,6 +4,7 @@ import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
 import type { Cadence } from '../engine/types.ts';
 import { hasBasicPassword, hasBearer, requireAdminToken, requireBearer } from '../http/bearer.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
+import { sendPage } from '../http/html.ts';
 import { note } from '../http/request-log.ts';
 import {
   type AttemptsReport,
@@ -118,9 +119,6 @@ export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutes
   app.get('/reports/attempts.html', async (request, reply) => {
     authorize(request, reply, true);
     const { built } = await report(request);
-    return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(attemptsReportHtml(built));
+    return sendPage(reply, attemptsReportHtml(built));
   });
 }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import type { AttemptsReport } from '../../src/reports/attempts-report.ts';
 import { CALL_DISPOSITIONS } from '../emulators/hubspot-emulator.ts';
+import { CHROME, keepScreenshot, launchBrowser, skipWithoutBrowser } from '../support/browser.ts';
 import { closedAfterEach } from '../support/closed-after-each.ts';
 import { type HubSpotTestApp, startHubSpotApp } from '../support/hubspot-app.ts';
 import { startSalesforceApp } from '../support/salesforce-app.ts';
@@ -324,22 +323,14 @@ describe('GET /reports/attempts refuses', () => {
   });
 });
 
-/** Debian's headless Chromium (`.ci/run` installs it), or any Chromium named by CHROME_BIN. */
-const CHROME = process.env.CHROME_BIN ?? '/usr/lib/chromium/chromium-headless-shell';
-const hasChrome = existsSync(CHROME);
-
-// CI always has the browser; a developer machine without one skips, and says why.
-describe.skipIf(!hasChrome && process.env.CI !== 'true')(
+describe.skipIf(skipWithoutBrowser)(
   `GET /reports/attempts.html in a real browser (${CHROME})`,
   () => {
     it('draws the cumulative curve, the number and the cadence cap', {
       timeout: 60_000,
     }, async () => {
       const t = track(await researchFixture());
-      const browser = await chromium.launch({
-        executablePath: CHROME,
-        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-      });
+      const browser = await launchBrowser();
       try {
         // The browser signs in with Basic, as after its login prompt.
         const context = await browser.newContext({
@@ -377,6 +368,7 @@ describe.skipIf(!hasChrome && process.env.CI !== 'true')(
         expect(await page.locator('#your-number').getAttribute('data-attempt')).toBe('6');
         expect(await page.locator('#cadence-cap').getAttribute('data-attempt')).toBe('11');
         expect(await page.locator('#your-number').isVisible()).toBe(true);
+        await keepScreenshot(page, 'attempts-report');
       } finally {
         await browser.close();
       }
