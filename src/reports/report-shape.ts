@@ -80,3 +80,4 @@ export const round = (x: number, digits: number): number => {
 
 /** The curves of a report, in the order the CSV and the page show them. */
 export const CURVE_NAMES = ['all', 'calls', 'emails'] as const;
+export type CurveName = (typeof CURVE_NAMES)[number];

@@ -119,6 +119,6 @@ export async function reportsRoutes(app: FastifyInstance, options: ReportsRoutes
   app.get('/reports/attempts.html', async (request, reply) => {
     authorize(request, reply, true);
     const { built } = await report(request);
-    return sendPage(reply, attemptsReportHtml(built));
+    return sendPage(reply, attemptsReportHtml(built, { sandbox: connector.name === 'sandbox' }));
   });
 }

@@ -516,6 +516,37 @@ describe('attemptsReportHtml', () => {
     expect(attr('cadence-cap', 'data-attempt')).toBe('11');
   });
 
+  it('marks your number on each curve that has one, named after its curve', () => {
+    expect(attr('your-number-calls', 'data-attempt')).toBe('6');
+    expect(html).toContain('your number, all attempts: 6');
+    expect(html).toContain('your number, calls: 6');
+    expect(html).not.toContain('id="your-number-emails"');
+  });
+
+  it('has no legend entry without a line, and says which line is missing', () => {
+    const legend = /<figcaption class="legend">(.*?)<\/figcaption>/.exec(html)?.[1] ?? '';
+    expect(legend).toContain('data-curve="all"');
+    expect(legend).toContain('data-curve="calls"');
+    expect(legend).not.toContain('data-curve="emails"');
+    expect(legend).toContain('no line for emails');
+  });
+
+  it('says the window in dates, the last day included, and plain column headers', () => {
+    const page = attemptsReportHtml({
+      ...researchReport(),
+      window: { since: '2026-10-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z' },
+    });
+    expect(page).toMatch(/>1 Oct 2026<\/time> to <time[^>]*>31 Oct 2026<\/time> \(UTC\)/);
+    expect(page).not.toMatch(/>\d{4}-\d\d-\d\dT/);
+    expect(page).toContain('<th>Reached on this attempt</th>');
+    expect(page).not.toContain('Reached by it');
+  });
+
+  it('warns that sandbox timings mean nothing, on the sandbox only', () => {
+    expect(attemptsReportHtml(researchReport(), { sandbox: true })).toContain('id="sandbox-note"');
+    expect(html).not.toContain('id="sandbox-note"');
+  });
+
   it('is self-contained: no script, nothing fetched', () => {
     expect(html).not.toMatch(/<script|<link|\bsrc=|https?:\/\//i);
   });

@@ -15,6 +15,8 @@ const UNTIL = '2026-11-01T00:00:00.000Z';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/** What a browser sends once its login prompt has the token as the password. */
+const basic = `Basic ${Buffer.from(`ops:${ADMIN_TOKEN}`).toString('base64')}`;
 
 /**
  * The research's curve on 100 reached leads: 48 at the first attempt, 70% by the second, 93%
@@ -278,7 +280,6 @@ describe('GET /reports/attempts refuses', () => {
     expect(page.headers['www-authenticate']).toBe(
       'Basic realm="lead-followup reports", charset="UTF-8"',
     );
-    const basic = `Basic ${Buffer.from(`ops:${ADMIN_TOKEN}`).toString('base64')}`;
     const signedIn = await get('/reports/attempts.html', { authorization: basic });
     expect(signedIn.statusCode).toBe(200);
     expect(signedIn.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -295,6 +296,17 @@ describe('GET /reports/attempts refuses', () => {
     });
     expect(response.statusCode).toBe(404);
     expect(response.json().error.code).toBe('admin_disabled');
+  });
+
+  it('tells on the sandbox page that its speed to lead means nothing', async () => {
+    const sandbox = await buildTestApp({ ADMIN_TOKEN }, NOW);
+    track(sandbox.app);
+    const page = await sandbox.app.inject({
+      url: '/reports/attempts.html',
+      headers: { authorization: basic },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/id="sandbox-note"[^>]*>Sandbox CRM: a task is completed the moment/);
   });
 
   it('bad dates and parameters with 400', async () => {
@@ -368,7 +380,20 @@ describe.skipIf(skipWithoutBrowser)(
         expect(await page.locator('#your-number').getAttribute('data-attempt')).toBe('6');
         expect(await page.locator('#cadence-cap').getAttribute('data-attempt')).toBe('11');
         expect(await page.locator('#your-number').isVisible()).toBe(true);
+        expect(await page.locator('#your-number-calls').getAttribute('data-attempt')).toBe('6');
+        await expect(page.locator('#window').textContent()).resolves.toBe(
+          'Leads created from 1 Oct 2026 to 31 Oct 2026 (UTC).',
+        );
         await keepScreenshot(page, 'attempts-report');
+        // A phone: nothing wider than the screen, the chart shrinks to fit.
+        await page.setViewportSize({ width: 390, height: 844 });
+        const overflow = await page.evaluate<number>(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        );
+        expect(overflow).toBeLessThanOrEqual(0);
+        const chart = await page.locator('#attempts-chart').boundingBox();
+        expect(chart?.width).toBeLessThanOrEqual(390);
+        await keepScreenshot(page, 'attempts-report-narrow');
       } finally {
         await browser.close();
       }
