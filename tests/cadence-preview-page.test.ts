@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { previewPageHtml } from '../src/cadence/preview-html.ts';
+import { scheduleFrom } from '../src/config/schedule.ts';
 import { CHROME, keepScreenshot, launchBrowser, skipWithoutBrowser } from './support/browser.ts';
 import { closedAfterEach } from './support/closed-after-each.ts';
 import { serveApp, testConfig } from './support/test-app.ts';
@@ -42,6 +44,31 @@ describe('GET /cadence/preview.html', () => {
     expect(res.body).toMatch(/with an offset or Z/);
     expect(res.body).toMatch(/IANA time zone/);
     expect(res.body).not.toContain('id="timeline"');
+  });
+
+  it("shows each step's reason once the preview gives one, escaped", () => {
+    const config = testConfig(TEAM);
+    const page = previewPageHtml({
+      form: { createdAt: LEAD.createdAt, timezone: '', phone: LEAD.phone, country: '' },
+      schedule: scheduleFrom(config),
+      answer: {
+        timezone: 'America/New_York',
+        timezoneSource: 'phone',
+        steps: [
+          {
+            step: 1,
+            channel: 'call',
+            title: 'Call 1 of 6',
+            reminderAt: '2026-11-24T15:00:00.000Z',
+            dueAt: '2026-11-24T15:00:00.000Z',
+            reason: 'at once: <inside> both windows',
+          },
+        ],
+      },
+    });
+    expect(page).toContain('<th>Why then</th>');
+    expect(page).toContain('at once: &lt;inside&gt; both windows');
+    expect(page).not.toContain('<inside>');
   });
 
   it('previews a lead arriving now when no arrival time is given', async () => {
