@@ -15,6 +15,8 @@ export interface CrmConfig<T> {
   readonly rateLimit: number;
   /** CRM requests in flight at once when `CRM_MAX_CONCURRENCY` is unset; 0 is no limit. */
   readonly maxConcurrency: number;
+  /** The names of this CRM's variables, for the configuration reference to be checked. */
+  readonly variables: readonly string[];
   /** Validates this CRM's variables; each problem reads `NAME: why`. */
   parse(env: Env): CrmConfigResult<T>;
 }
@@ -37,6 +39,7 @@ export function crmConfig<S extends z.ZodObject, T>(spec: CrmConfigSpec<S, T>): 
   return {
     rateLimit: spec.rateLimit,
     maxConcurrency: spec.maxConcurrency,
+    variables: Object.keys(spec.variables.shape),
     parse(env) {
       const result = spec.variables.safeParse(env);
       const problems = result.success ? [] : problemsOf(result.error);

@@ -153,8 +153,11 @@ function parseWeeklyHoursOrThrow(text: string): MinuteRange[][] {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
 
-/** Every variable the service reads, for the configuration reference to be checked against. */
-export const configVariables = (): string[] => Object.keys(envSchema(() => '').shape);
+/** Every variable the service and its connectors read, for the configuration reference. */
+export const configVariables = (): string[] => [
+  ...Object.keys(envSchema(() => '').shape),
+  ...Object.values(CRM_CONFIGS).flatMap((crm) => crm.variables),
+];
 
 /**
  * Validates the environment once: the service's variables and the chosen CRM's (declared by its
