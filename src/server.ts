@@ -2,7 +2,8 @@ import closeWithGrace from 'close-with-grace';
 import { createConnector } from '../connectors/registry.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config/config.ts';
-import { formatRange, formatWeeklyHours } from './config/hours.ts';
+import { formatWeeklyHours } from './config/hours.ts';
+import { weeklyHoursOf } from './engine/lead-window.ts';
 import { createLoadMonitor } from './http/load-monitor.ts';
 import { createLogger } from './http/logger.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -52,7 +53,7 @@ closeWithGrace({ delay: 25_000, logger }, async ({ signal, err }) => {
 const url = await app.listen({ port: config.port, host: config.host });
 // Says which clock the cadence runs on: a demo run at night otherwise looks broken.
 const hours = formatWeeklyHours(config.businessHours);
-const window = formatRange(config.leadContactHours);
+const window = formatWeeklyHours(weeklyHoursOf(config.leadContactHours));
 logger.info(
   {
     url,

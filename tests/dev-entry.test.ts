@@ -29,7 +29,7 @@ describe('npm run dev (src/dev.ts)', () => {
     const ready = await startDev({ TZ: 'Asia/Tokyo' });
     expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.msg).toContain(
-      '(sandbox CRM): team hours Mon-Fri 09:00-17:00 in Asia/Tokyo, leads contacted 08:00-20:00',
+      '(sandbox CRM): team hours Mon-Fri 09:00-17:00 in Asia/Tokyo, leads contacted Mon-Fri 08:00-20:00',
     );
     const health = await fetch(`${ready.url}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });

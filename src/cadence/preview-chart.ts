@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Channel, MinuteRange, Schedule } from '../engine/types.ts';
+import { weeklyHoursOf } from '../engine/lead-window.ts';
+import type { Channel, MinuteRange, Schedule, WeeklyHours } from '../engine/types.ts';
 import { esc } from '../http/html.ts';
 
 /** A step of the JSON preview, as much as the chart needs; `reason` when the preview has it. */
@@ -81,19 +82,22 @@ function teamHoursSvg(g: Grid, schedule: Schedule): string {
 }
 
 /** The lead's daily window, drawn in the team's zone: it may cross the team's midnight. */
-function leadWindowSvg(g: Grid, leadZone: string, window: MinuteRange): string {
+function leadWindowSvg(g: Grid, leadZone: string, hours: MinuteRange | WeeklyHours): string {
   const out: string[] = [];
+  const week = weeklyHoursOf(hours);
   const first = g.day0.setZone(leadZone).startOf('day').minus({ days: 1 });
   for (let d = 0; d <= g.days + 1; d++) {
     const day = first.plus({ days: d });
-    let from = day.plus({ minutes: window.start });
-    const to = day.plus({ minutes: window.end });
-    while (from < to) {
-      const start = g.at(from);
-      const midnight = from.setZone(g.zone).startOf('day').plus({ days: 1 });
-      const end = to < midnight ? g.at(to).minute || 1440 : 1440;
-      out.push(band(g, start.day, start.minute, end, 'lead', "the lead's contact hours"));
-      from = midnight;
+    for (const window of week[day.weekday] ?? []) {
+      let from = day.plus({ minutes: window.start });
+      const to = day.plus({ minutes: window.end });
+      while (from < to) {
+        const start = g.at(from);
+        const midnight = from.setZone(g.zone).startOf('day').plus({ days: 1 });
+        const end = to < midnight ? g.at(to).minute || 1440 : 1440;
+        out.push(band(g, start.day, start.minute, end, 'lead', "the lead's contact hours"));
+        from = midnight;
+      }
     }
   }
   return `<g id="lead-window">${out.join('')}</g>`;

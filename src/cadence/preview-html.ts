@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { formatRange, formatWeeklyHours } from '../config/hours.ts';
+import { formatWeeklyHours } from '../config/hours.ts';
+import { weeklyHoursOf } from '../engine/lead-window.ts';
 import { CHANNELS, type Schedule } from '../engine/types.ts';
 import type { ErrorIssue } from '../http/errors.ts';
 import { esc, pageHead } from '../http/html.ts';
@@ -97,7 +98,7 @@ export function previewPageHtml(page: PreviewPage): string {
   const team = `${formatWeeklyHours(schedule.businessHours)} in ${schedule.teamZone}`;
   const body = answer
     ? `<p id="zones">The lead's zone: <b>${esc(answer.timezone)}</b> (${esc(SOURCES[answer.timezoneSource] ?? answer.timezoneSource)}). ` +
-      `Team's hours: ${esc(team)}. The lead is contacted ${formatRange(schedule.contactHours)} in its zone. Days and hours below are the team's.</p>` +
+      `Team's hours: ${esc(team)}. The lead is contacted ${formatWeeklyHours(weeklyHoursOf(schedule.contactHours))} in its zone. Days and hours below are the team's.</p>` +
       `<figure><div class="scroll">${previewChartSvg(form.createdAt, answer.timezone, answer.steps, schedule)}</div><figcaption>${legendHtml()}</figcaption></figure>` +
       `<div class="scroll">${stepsTable(answer, schedule.teamZone)}</div>`
     : '<p id="invalid">Correct the fields above to see the timeline.</p>';
