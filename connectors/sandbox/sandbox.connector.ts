@@ -77,7 +77,10 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
   const sequences = { lead: 0, task: 0 };
   const nextId = (kind: 'lead' | 'task') => `${kind}-${++sequences[kind]}`;
   const iso = () => new Date(now()).toISOString();
-  const tasksOf = (leadId: string) => [...tasks.values()].filter((t) => t.leadId === leadId);
+  // Task ids per lead, so reading one lead's tasks does not scan every task ever written.
+  const taskIdsByLead = new Map<string, string[]>();
+  const tasksOf = (leadId: string): SandboxTask[] =>
+    (taskIdsByLead.get(leadId) ?? []).flatMap((id) => tasks.get(id) ?? []);
 
   function apply({ leadId, create, close, reassign }: LeadChanges): void {
     // A task this service closed is gone as far as the cadence goes (HubSpot and Salesforce
@@ -107,6 +110,9 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
         createdAt: iso(),
         ...(d.ownerId === undefined ? {} : { ownerId: d.ownerId }),
       });
+      const ids = taskIdsByLead.get(leadId);
+      if (ids) ids.push(id);
+      else taskIdsByLead.set(leadId, [id]);
       existingKeys.add(stepKey);
     }
     for (const { taskId, reason } of close) {
