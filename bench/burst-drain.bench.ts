@@ -13,6 +13,11 @@
  *
  *   node bench/burst-drain.bench.ts                      # 10,000 leads
  *   BURST_LEADS=1000 node bench/burst-drain.bench.ts     # a quick run
+ *   BURST_REPLICAS=4 node bench/burst-drain.bench.ts     # four replicas behind a balancer
+ *
+ * With BURST_REPLICAS=N the service runs as N processes, each with the whole account budget as
+ * CRM_RATE_LIMIT and CRM_REPLICAS=N, and deliveries go to them in turn, as a load balancer
+ * sends them: the replicas must share HubSpot's window from its rate-limit headers alone.
  *   CRM_MAX_CONCURRENCY=20 WEBHOOK_DEADLINE_MS=4000 node bench/burst-drain.bench.ts
  *
  * The service's own variables (CRM_MAX_CONCURRENCY, WEBHOOK_DEADLINE_MS, …) pass through from
@@ -50,21 +55,30 @@ const SENDER_TIMEOUT_MS = 5000;
 const HUBSPOT_ATTEMPTS = 11;
 const TARGET = 1.2;
 const PORT = 3311;
+const REPLICAS = Number(process.env.BURST_REPLICAS ?? 1);
 const SECRET = 'burst-client-secret';
 
 const hubspot = await startHubSpotEmulator({
   traffic: { limit: LIMIT, windowMs: WINDOW_MS, latencyMs: LATENCY_MS },
 });
-const service = startService(PORT, {
-  CRM: 'hubspot',
-  HUBSPOT_ACCESS_TOKEN: hubspot.token,
-  HUBSPOT_CLIENT_SECRET: SECRET,
-  HUBSPOT_API_BASE_URL: hubspot.url,
-  PUBLIC_URL,
-  CRM_RATE_LIMIT: String(LIMIT),
-});
-await ready(PORT);
-const send = hubspotSender(PORT, SECRET);
+const ports = Array.from({ length: REPLICAS }, (_, i) => PORT + i);
+const services = ports.map((port) =>
+  startService(port, {
+    CRM: 'hubspot',
+    HUBSPOT_ACCESS_TOKEN: hubspot.token,
+    HUBSPOT_CLIENT_SECRET: SECRET,
+    HUBSPOT_API_BASE_URL: hubspot.url,
+    PUBLIC_URL,
+    CRM_RATE_LIMIT: String(LIMIT),
+    CRM_REPLICAS: String(REPLICAS),
+  }),
+);
+await Promise.all(ports.map(ready));
+const senders = ports.map((port) => hubspotSender(port, SECRET));
+let turn = 0;
+/** A load balancer's round robin over the replicas. */
+const send: ReturnType<typeof hubspotSender> = (events, signal) =>
+  (senders[turn++ % senders.length] ?? hubspotSender(PORT, SECRET))(events, signal);
 
 const newContacts = (n: number) =>
   Array.from({ length: n }, (_, i) =>
@@ -160,7 +174,7 @@ await Promise.all(Array.from({ length: SENDER_CONCURRENCY }, worker));
 const drainS = (performance.now() - began) / 1000;
 sampling = false;
 await sampler;
-service.kill('SIGTERM');
+for (const service of services) service.kill('SIGTERM');
 
 const made = hubspot.requests.length - requestsBefore;
 const rate = LIMIT / (WINDOW_MS / 1000);
@@ -213,7 +227,7 @@ process.stdout.write(`${timeline.join('\n')}
 | measure | value |
 |---|---|
 | leads | ${LEADS} new contacts in ${deliveries} deliveries of ≤ ${EVENTS_PER_REQUEST}, ${SENDER_CONCURRENCY} at a time |
-| service | CRM_RATE_LIMIT=${LIMIT}, CRM_MAX_CONCURRENCY=${env('CRM_MAX_CONCURRENCY', 'default')}, WEBHOOK_DEADLINE_MS=${env('WEBHOOK_DEADLINE_MS', 'default')}; CRM latency ${LATENCY_MS} ms |
+| service | ${REPLICAS} replica(s), CRM_RATE_LIMIT=${LIMIT}, CRM_REPLICAS=${REPLICAS}, CRM_MAX_CONCURRENCY=${env('CRM_MAX_CONCURRENCY', 'default')}, WEBHOOK_DEADLINE_MS=${env('WEBHOOK_DEADLINE_MS', 'default')}; CRM latency ${LATENCY_MS} ms |
 | sender | Retry-After honoured on 429${SERVER_ERROR_RETRY_S === undefined ? ' and 5xx' : `; ${SERVER_ERROR_RETRY_S} s after a 5xx or timeout`}; ${NO_RETRY_AFTER_S} s when none; timeout ${SENDER_TIMEOUT_MS / 1000} s |
 | drain time (first delivery to last acknowledgement) | ${seconds(drainS)} |
 | CRM requests made | ${made} (${(made / deliveries).toFixed(2)} per delivery; the fewest for 100 leads: ${minPerDelivery}) |

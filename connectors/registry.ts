@@ -1,6 +1,7 @@
 import type { Config } from '../src/config/config.ts';
 import type { CrmConfig } from './crm-config.port.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
+import { createDailyGuard } from './daily-guard.ts';
 import { hubspotConfig } from './hubspot/hubspot.config.ts';
 import { createRequestGate, type RequestGate } from './request-gate.ts';
 import { salesforceConfig } from './salesforce/salesforce.config.ts';
@@ -51,7 +52,9 @@ export async function createConnector(
 ): Promise<ConnectorResult> {
   const gate = createRequestGate({
     limit: config.crmRateLimit,
+    replicas: config.crmReplicas,
     maxConcurrency: config.crmMaxConcurrency,
+    daily: createDailyGuard(config.crmDailyBudget, now),
     ...(telemetry ? { onRequest: telemetry.request } : {}),
   });
   switch (config.crm) {

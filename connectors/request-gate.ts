@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { createAccountShare, type WindowReport } from './account-share.ts';
 import { CrmError } from './crm-connector.port.ts';
+import type { DailyGuard } from './daily-guard.ts';
 
 /**
  * The budget of one piece of work (a webhook delivery or a sweep), carried implicitly through
@@ -14,6 +16,8 @@ export interface WorkBudget {
   readonly background?: boolean;
   /** Calls this work still expects to make; counted as queued while it has not made them. */
   reserved: number;
+  /** Set when this work reads the CRM's daily counter again while the daily guard is shut. */
+  probing?: boolean;
 }
 
 const budgets = new AsyncLocalStorage<WorkBudget>();
@@ -42,8 +46,14 @@ export function deadlineError(): CrmError {
 }
 
 export interface RequestGateOptions {
-  /** Requests that may start per window; 0 means no limit. */
+  /** Requests the service may start per window, all replicas together; 0 means no limit. */
   readonly limit: number;
+  /**
+   * Replicas that may run at once: each takes `limit ÷ replicas` while the CRM reports nothing
+   * about its window (see `account-share.ts`).
+   * @default 1
+   */
+  readonly replicas?: number;
   /** @default 10_000, the window of HubSpot's burst limit and of `CRM_RATE_LIMIT` */
   readonly windowMs?: number;
   /** Requests in flight at once; 0 means no limit. */
@@ -52,6 +62,8 @@ export interface RequestGateOptions {
   readonly clock?: () => number;
   /** Told, for each request, how long it waited for its turn and how long it then took. */
   readonly onRequest?: (waitedMs: number, tookMs: number) => void;
+  /** Stops calls past the service's share of the CRM's daily allocation. */
+  readonly daily?: DailyGuard;
 }
 
 export interface RequestGate {
@@ -74,6 +86,10 @@ export interface RequestGate {
   readonly stats: { readonly started: number; readonly queued: number };
   /** Requests waiting for their turn now. */
   waiting(): number;
+  /** Takes what the CRM said of the account's window on an answer; requests pace by it. */
+  report(window: WindowReport): void;
+  /** The daily budget guard every request passes, when there is one. */
+  readonly daily?: DailyGuard;
 }
 
 interface Waiter {
@@ -90,15 +106,17 @@ const WINDOW_MARGIN_MS = 250;
 export const MAX_BOOKING_MS = 5 * 60_000;
 
 /**
- * Requests start in arrival order (webhooks before background work), never more than `limit`
- * in any window and never more than `maxConcurrency` at once. The window is held a little
- * longer than the CRM's own, so network jitter cannot land two windows' requests in one.
+ * Requests start in arrival order (webhooks before background work), never more than this
+ * replica's part of `limit` in any window (from the CRM's reports, else the static split) and
+ * never more than `maxConcurrency` at once. The window is held a little longer than the CRM's
+ * own, so network jitter cannot land two windows' requests in one.
  */
 export function createRequestGate(options: RequestGateOptions): RequestGate {
   const { limit } = options;
   const windowMs = (options.windowMs ?? 10_000) + (limit > 0 ? WINDOW_MARGIN_MS : 0);
   const maxConcurrency = options.maxConcurrency > 0 ? options.maxConcurrency : Infinity;
   const clock = options.clock ?? (() => performance.now());
+  const account = createAccountShare(limit, options.replicas ?? 1);
   const starts: number[] = [];
   const urgent: Waiter[] = [];
   const background: Waiter[] = [];
@@ -114,27 +132,50 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     return starts.length;
   }
 
+  /** From the CRM's last report when it is fresh, else from the static split. */
+  function mayStart(at: number): boolean {
+    const claimable = account.claimable(at);
+    return claimable === undefined ? inWindow(at) < account.staticLimit : claimable >= 1;
+  }
+
+  function roomAt(at: number): number {
+    if (account.claimable(at) !== undefined) return account.nextClaimAt(at);
+    return (starts[0] ?? at) + windowMs;
+  }
+
+  /**
+   * Starts per window this replica can count on, for wait estimates: its static part. A
+   * replica alone gets more from the CRM's reports, but what it admits must not depend on
+   * other replicas staying idle.
+   */
+  const windowLimit = (at: number) =>
+    account.claimable(at) === undefined ? account.staticLimit : account.paceLimit;
+
   function pump(): void {
     for (;;) {
       const queue = urgent.length > 0 ? urgent : background;
       const next = queue[0];
       if (!next || inFlight >= maxConcurrency) return;
       const at = clock();
-      if (limit > 0 && inWindow(at) >= limit) {
-        // One timer wakes the queue when the oldest start leaves the window.
+      if (limit > 0 && !mayStart(at)) {
+        // One timer wakes the queue when the window should have room again; an answer with a
+        // new report from the CRM wakes it sooner.
         if (timer === undefined) {
           timer = setTimeout(
             () => {
               timer = undefined;
               pump();
             },
-            Math.max(1, (starts[0] ?? at) + windowMs - at),
+            Math.max(1, Math.min(roomAt(at), at + windowMs) - at),
           );
         }
         return;
       }
       queue.shift();
-      if (limit > 0) starts.push(at);
+      if (limit > 0) {
+        starts.push(at);
+        account.started();
+      }
       inFlight++;
       next.start();
     }
@@ -165,6 +206,10 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
   async function run<T>(request: () => Promise<T>): Promise<T> {
     const budget = currentBudget();
     if (budget?.signal?.aborted) throw deadlineError();
+    if (options.daily && !budget?.probing) {
+      const verdict = options.daily.check(budget?.background ?? false);
+      if (verdict === 'probe' && budget) budget.probing = true;
+    }
     if (budget && budget.reserved > 0) budget.reserved--;
     const asked = clock();
     await turn(budget);
@@ -187,6 +232,7 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
    * so this reads the recorded start times instead of assuming them evenly spread.
    */
   function slotOpensIn(at: number, ahead: number): number {
+    const limit = windowLimit(at);
     const used = inWindow(at);
     let slot = used + ahead;
     let later = 0;
@@ -241,5 +287,13 @@ export function createRequestGate(options: RequestGateOptions): RequestGate {
     book,
     stats,
     waiting: () => urgent.length + background.length,
+    ...(options.daily ? { daily: options.daily } : {}),
+    report(window) {
+      if (limit <= 0) return;
+      const at = clock();
+      // The request that brought this report is still counted in flight, though the CRM counted it.
+      account.record(window, at, Math.max(0, inFlight - 1), starts);
+      pump();
+    },
   };
 }

@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     load: deps.load,
   };
 
-  await app.register(healthRoutes, { connector });
+  await app.register(healthRoutes, { connector, gate });
   await app.register(metricsRoutes, { registry: metrics.registry, token: config.metricsToken });
   await app.register(cadenceRoutes, {
     cadence: config.cadence,

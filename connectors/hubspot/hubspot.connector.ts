@@ -13,6 +13,7 @@ import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
+import { limitReader } from './hubspot.limits.ts';
 import {
   activityFromCall,
   activityFromEmail,
@@ -161,6 +162,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     accessToken: options.accessToken,
     basePath: options.apiBaseUrl,
     numberOfApiCallRetries: 0,
+    middleware: [limitReader(options.gate)],
   });
   const rules = { ...leadRules(options), doNotCallProperty: options.doNotCallProperty };
   const contactFields = contactProperties(options.doNotCallProperty);

@@ -60,6 +60,16 @@ interface SalesforceFailure {
   readonly message?: unknown;
 }
 
+/**
+ * `REQUEST_LIMIT_EXCEEDED` with "TotalRequests": the org's rolling 24-hour API allocation is
+ * spent (the same code with "ConcurrentPerOrgLongTxn" is the concurrency limit, which passes).
+ * Source: https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
+ */
+function dailyLimitRefusal(error: unknown): boolean {
+  const { errorCode, message } = (error ?? {}) as SalesforceFailure;
+  return errorCode === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(String(message));
+}
+
 /** Maps what jsforce throws (`errorCode` from Salesforce's error body) to a `CrmError`. */
 function salesforceError(operation: string, error: unknown): CrmError {
   const failure = (error ?? {}) as SalesforceFailure;
@@ -183,7 +193,18 @@ export function createSalesforceConnector(
     sendOptions: Parameters<typeof send>[1] = {},
   ) => {
     const sent = () => send(request, { ...sendOptions, retry: { maxRetries: 0 } });
-    return gate.run(async () => sent());
+    return gate.run(async () => {
+      try {
+        return await sent();
+      } catch (error) {
+        if (dailyLimitRefusal(error)) gate.daily?.exhausted(undefined);
+        throw error;
+      } finally {
+        // jsforce reads `Sforce-Limit-Info: api-usage=used/limit` off every answer.
+        const usage = conn.limitInfo?.apiUsage;
+        if (usage) gate.daily?.report(usage);
+      }
+    });
   }) as typeof conn.request;
 
   const taskObject = () => conn.sobject('Task');

@@ -18,6 +18,11 @@ import { baseUrl, count, type Env, parsedBy, problemsOf, secret } from './variab
 
 export type { CrmName };
 
+/**
+ * The service stops calling once the CRM reports half of the day's allocation used (every
+ * integration's calls counted): the other half stays for the customer's other integrations.
+ */
+const DEFAULT_CRM_DAILY_BUDGET = 0.5;
 /** HubSpot stops waiting for a webhook answer after 5 s; 1 s of margin covers the network. */
 const DEFAULT_WEBHOOK_DEADLINE_MS = 4000;
 /**
@@ -70,8 +75,15 @@ export interface Config extends CrmSettings {
   readonly maxEventLoopDelayMs: number;
   /** How long `GET /reports/attempts` may read the CRM. */
   readonly reportTimeoutMs: number;
-  /** CRM requests per 10 s; 0 is no limit. @default per CRM, see its connectors/<crm>/*.config.ts */
+  /**
+   * CRM requests per 10 s the service may make, all replicas together; 0 is no limit.
+   * @default per CRM, see its connectors/<crm>/*.config.ts
+   */
   readonly crmRateLimit: number;
+  /** Replicas that may run at once: the static split of `crmRateLimit`. @default 1 */
+  readonly crmReplicas: number;
+  /** Share of the CRM's daily allocation past which the service stops calling. @default 0.5 */
+  readonly crmDailyBudget: number;
   /** CRM requests in flight at once; 0 is no limit. @default per CRM */
   readonly crmMaxConcurrency: number;
   /** Bearer token of the admin endpoints (`POST /reconcile`); unset disables them. */
@@ -89,6 +101,13 @@ const crmSchema = z.enum(CRM_NAMES).default('sandbox');
 function jsonCadence(text: string): Parsed<Cadence> {
   return parseJsonWith(cadenceSchema, text, 'cadence');
 }
+
+/** A share in (0, 1], from its decimal text. */
+const share = z
+  .string()
+  .regex(/^(0?\.\d{1,4}|1(\.0{1,4})?)$/, 'must be a share between 0 and 1, e.g. 0.5')
+  .transform(Number)
+  .refine((n) => n > 0 && n <= 1, 'must be more than 0 and at most 1');
 
 function envSchema(readFile: ReadFile) {
   const cadenceFile = (path: string): Parsed<Cadence> => {
@@ -139,6 +158,8 @@ function envSchema(readFile: ReadFile) {
     MAX_EVENT_LOOP_DELAY_MS: count(0, 60_000).default(DEFAULT_MAX_EVENT_LOOP_DELAY_MS),
     CRM_RATE_LIMIT: count(0, 100_000).optional(),
     CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
+    CRM_REPLICAS: count(1, 1000).default(1),
+    CRM_DAILY_BUDGET: share.default(DEFAULT_CRM_DAILY_BUDGET),
     ADMIN_TOKEN: secret.min(24, 'must be at least 24 characters (use a random value)').optional(),
     METRICS_TOKEN: secret.min(16, 'must be at least 16 characters (use a random value)').optional(),
     PUBLIC_URL: baseUrl.optional(),
@@ -215,6 +236,8 @@ export function loadConfig(
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
       crmRateLimit: e.CRM_RATE_LIMIT ?? CRM_CONFIGS[crm.data].rateLimit,
       crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? CRM_CONFIGS[crm.data].maxConcurrency,
+      crmReplicas: e.CRM_REPLICAS,
+      crmDailyBudget: e.CRM_DAILY_BUDGET,
       ...(e.ADMIN_TOKEN === undefined ? {} : { adminToken: e.ADMIN_TOKEN }),
       ...(e.METRICS_TOKEN === undefined ? {} : { metricsToken: e.METRICS_TOKEN }),
       ...(e.PUBLIC_URL === undefined ? {} : { publicUrl: e.PUBLIC_URL }),

@@ -146,6 +146,31 @@ export function createMetrics(options: MetricsOptions): Metrics {
       for (const [connector, gate] of gates) this.set({ connector }, gate.waiting());
     },
   });
+  const states = ['ok', 'background_paused', 'paused', 'exhausted'] as const;
+  new Gauge({
+    name: `${NAMESPACE}_crm_daily_budget_state`,
+    help: 'The daily budget guard: 1 for its current state (ok, background_paused: sweeps and reports stopped, paused: deliveries answered 503, exhausted: the CRM refused, nothing is sent)',
+    labelNames: ['connector', 'state'],
+    registers,
+    collect() {
+      for (const [connector, gate] of gates) {
+        const now = gate.daily?.status().state;
+        for (const state of states) this.set({ connector, state }, now === state ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: `${NAMESPACE}_crm_daily_usage_ratio`,
+    help: "The CRM's daily API usage as a share of its allocation, every integration counted, as last reported",
+    labelNames: ['connector'],
+    registers,
+    collect() {
+      for (const [connector, gate] of gates) {
+        const usage = gate.daily?.status().usage;
+        if (usage !== undefined) this.set({ connector }, usage);
+      }
+    },
+  });
   const sweeps = new Counter({
     name: `${NAMESPACE}_reconcile_runs_total`,
     help: 'POST /reconcile sweeps by result (ok, or the error code answered)',

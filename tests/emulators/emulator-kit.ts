@@ -94,6 +94,11 @@ export interface TrafficOptions {
    * @default 0
    */
   readonly latencyMs?: number;
+  /**
+   * The account's daily allocation; every request counts against it, refused ones included,
+   * as the CRMs count them. @default 1_000_000
+   */
+  readonly dailyLimit?: number;
 }
 
 /**
@@ -110,8 +115,21 @@ export function createTraffic(options: TrafficOptions = {}) {
       const at = performance.now();
       while (arrivals.length > 0 && (arrivals[0] ?? 0) <= at - windowMs) arrivals.shift();
       arrivals.push(at);
+      this.dailyUsed++;
       peak = Math.max(peak, arrivals.length);
       return options.limit === undefined || arrivals.length <= options.limit;
+    },
+    /** Requests in the current window, this one included. */
+    get inWindow() {
+      return arrivals.length;
+    },
+    windowMs,
+    /** Requests counted today: a test may set it, as the customer's other integrations would. */
+    dailyUsed: 0,
+    dailyLimit: options.dailyLimit ?? 1_000_000,
+    /** Over the day's allocation: the CRM refuses every request until the counter goes down. */
+    get dailySpent() {
+      return this.dailyUsed > this.dailyLimit;
     },
     get peak() {
       return peak;

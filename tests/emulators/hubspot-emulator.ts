@@ -162,6 +162,8 @@ const ASSOCIATION_TYPES: Record<string, number> = {
 };
 
 const MAX_BATCH = 100;
+/** Private apps on Professional and Enterprise: 190 requests per rolling 10 s. */
+const WINDOW_MAX = 190;
 const MAX_ASSOCIATION_BATCH = 1000;
 
 interface SearchFilter {
@@ -282,6 +284,8 @@ export interface HubSpotEmulator {
   clearFaults(): void;
   /** The most requests any 10-second window saw. */
   readonly peakPerWindow: number;
+  /** The request counters: a test sets `dailyUsed` as the customer's other integrations would. */
+  readonly traffic: { dailyUsed: number; readonly dailyLimit: number };
   createContact(properties: Record<string, string>, createdAt?: string): string;
   updateContact(id: string, properties: Record<string, string>): void;
   logCall(contactId: string, properties: Record<string, string>): string;
@@ -796,14 +800,28 @@ export async function startHubSpotEmulator(
         policyName: policy,
       },
       {
-        'x-hubspot-ratelimit-interval-milliseconds': '10000',
-        'x-hubspot-ratelimit-max': '190',
-        'x-hubspot-ratelimit-remaining': '0',
-        'x-hubspot-ratelimit-daily': '1000000',
-        'x-hubspot-ratelimit-daily-remaining': policy === 'DAILY' ? '0' : '999000',
+        ...limitHeaders(),
+        ...(policy === 'DAILY' ? { 'x-hubspot-ratelimit-daily-remaining': '0' } : {}),
         ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
       },
     );
+  }
+
+  /**
+   * The rate-limit headers HubSpot sends a private app on every answer but search's: the
+   * rolling window (190 per 10 s unless the test sets another limit) and the day.
+   */
+  function limitHeaders(): Record<string, string> {
+    const max = options.traffic?.limit ?? WINDOW_MAX;
+    return {
+      'x-hubspot-ratelimit-interval-milliseconds': String(traffic.windowMs),
+      'x-hubspot-ratelimit-max': String(max),
+      'x-hubspot-ratelimit-remaining': String(Math.max(0, max - traffic.inWindow)),
+      'x-hubspot-ratelimit-daily': String(traffic.dailyLimit),
+      'x-hubspot-ratelimit-daily-remaining': String(
+        Math.max(0, traffic.dailyLimit - traffic.dailyUsed),
+      ),
+    };
   }
 
   const server = createServer(async (req, res) => {
@@ -827,6 +845,7 @@ export async function startHubSpotEmulator(
           category: 'INVALID_AUTHENTICATION',
         });
       }
+      if (traffic.dailySpent) throw rateLimited('DAILY');
       if (!withinLimit) throw rateLimited('TEN_SECONDLY_ROLLING');
       if (fault?.kind === 'rate_limit') {
         throw rateLimited(fault.policy ?? 'TEN_SECONDLY_ROLLING', fault.retryAfter);
@@ -860,7 +879,8 @@ export async function startHubSpotEmulator(
         const result = handler(match.slice(1), body, url.searchParams);
         if (fault?.kind === 'lost_response') return drop();
         record(result.status);
-        sendJson(res, result.status, result.body);
+        const searched = url.pathname.endsWith('/search');
+        sendJson(res, result.status, result.body, searched ? {} : limitHeaders());
         return;
       }
       throw new ApiError(404, {
@@ -900,6 +920,7 @@ export async function startHubSpotEmulator(
     get peakPerWindow() {
       return traffic.peak;
     },
+    traffic,
     createContact(properties, createdAt) {
       return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
         .id;

@@ -113,7 +113,8 @@ export interface RecordedCall {
 }
 
 export type SalesforceFault =
-  | { readonly kind: 'request_limit' }
+  /** `REQUEST_LIMIT_EXCEEDED`: a passing limit, or with `daily` the day's allocation spent. */
+  | { readonly kind: 'request_limit'; readonly daily?: boolean }
   | { readonly kind: 'status'; readonly status: 500 | 502 | 503 }
   | TransportFault
   /** A collection write meets a locked row: that record fails, and all-or-none rolls back all. */
@@ -133,6 +134,8 @@ export interface SalesforceEmulator {
   clearFaults(): void;
   /** The most requests any 10-second window saw. */
   readonly peakPerWindow: number;
+  /** The request counters: a test sets `dailyUsed` as the customer's other integrations would. */
+  readonly traffic: { dailyUsed: number; readonly dailyLimit: number };
   /** Invalidates the current session, as a timeout or a revoked token does. */
   expireSession(): void;
   createLead(fields: Record<string, string | boolean>): string;
@@ -634,8 +637,17 @@ export async function startSalesforceEmulator(
       const arrival = await receive(req, url.pathname, faults, traffic, drop);
       if (!arrival) return;
       const { raw, fault, withinLimit } = arrival;
-      if (fault?.kind === 'request_limit' || !withinLimit)
+      // The org's rolling 24-hour allocation is spent; a passing limit reads differently.
+      if (traffic.dailySpent || (fault?.kind === 'request_limit' && fault.daily)) {
         throw new ApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
+      }
+      if (fault?.kind === 'request_limit' || !withinLimit) {
+        throw new ApiError(
+          403,
+          'REQUEST_LIMIT_EXCEEDED',
+          'ConcurrentPerOrgLongTxn Limit exceeded.',
+        );
+      }
       if (fault?.kind === 'status') {
         throw new ApiError(
           fault.status,
@@ -651,20 +663,30 @@ export async function startSalesforceEmulator(
       const result = await handle(method, url, raw, req);
       if (fault?.kind === 'lost_response') return drop();
       record(result.status);
-      sendJson(res, result.status, result.body);
+      sendJson(res, result.status, result.body, usageHeader());
     } catch (error) {
       const api =
         error instanceof ApiError ? error : new ApiError(500, 'UNKNOWN_EXCEPTION', String(error));
       record(api.status);
-      sendJson(res, api.status, [
-        {
-          message: api.message,
-          errorCode: api.errorCode,
-          ...(api.fields.length > 0 ? { fields: api.fields } : {}),
-        },
-      ]);
+      sendJson(
+        res,
+        api.status,
+        [
+          {
+            message: api.message,
+            errorCode: api.errorCode,
+            ...(api.fields.length > 0 ? { fields: api.fields } : {}),
+          },
+        ],
+        usageHeader(),
+      );
     }
   });
+
+  /** Every REST answer carries the org's daily usage, refused calls counted. */
+  function usageHeader(): Record<string, string> {
+    return { 'sforce-limit-info': `api-usage=${traffic.dailyUsed}/${traffic.dailyLimit}` };
+  }
   const listening = await listenLocally(server);
   emulatorUrl = listening.url;
 
@@ -695,6 +717,7 @@ export async function startSalesforceEmulator(
     get peakPerWindow() {
       return traffic.peak;
     },
+    traffic,
     expireSession() {
       accessToken = `${orgId}!${randomBytes(24).toString('base64url')}`;
     },

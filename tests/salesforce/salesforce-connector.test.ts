@@ -220,6 +220,22 @@ describe('the Salesforce emulator answers like Salesforce', () => {
     const limited = await failure(conn.query('SELECT Id FROM Lead'));
     expect(limited).toMatchObject({
       errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      message: 'ConcurrentPerOrgLongTxn Limit exceeded.',
+    });
+    emulator.failNext({ kind: 'request_limit', daily: true });
+    expect(await failure(conn.query('SELECT Id FROM Lead'))).toMatchObject({
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      message: 'TotalRequests Limit exceeded.',
+    });
+  });
+
+  it('reports the org’s daily API usage on every answer, and refuses every call once it is spent', async () => {
+    await conn.query('SELECT Id FROM Lead');
+    const used = emulator.traffic.dailyUsed;
+    expect(conn.limitInfo.apiUsage).toEqual({ used, limit: emulator.traffic.dailyLimit });
+    emulator.traffic.dailyUsed = emulator.traffic.dailyLimit;
+    expect(await failure(conn.query('SELECT Id FROM Lead'))).toMatchObject({
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
       message: 'TotalRequests Limit exceeded.',
     });
   });
