@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { maskText } from './mask.ts';
 
 const SECRET_KEYS = [
   'authorization',
@@ -21,21 +22,15 @@ const REDACT_PATHS = [
   ...SECRET_KEYS.map((key) => `*.${key}`),
 ];
 
-// A CRM's error message may quote the record it refused: emails and phone numbers anywhere in
-// a logged string are masked, not only under the keys above.
-const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[A-Za-z]{2,}/g;
-const PHONE = /\+\d[\d\s().-]{5,18}\d|\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/g;
-
 /**
- * Masks emails and phone numbers in strings, inside plain objects and arrays. It runs on every
- * log line, so a string is searched only when it could hold one, and an object or array is
- * copied only when something in it changed.
+ * Masks emails, phone numbers and URL tokens in strings (a CRM's error message may quote the
+ * record it refused; a logged URL may carry a token), and caps each string (an attacker chooses
+ * the URL and much of what an error quotes), inside plain objects and arrays. It runs on every
+ * log line in linear time (see `mask.ts`), and an object or array is copied only when something
+ * in it changed.
  */
 export function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') {
-    const masked = value.includes('@') ? value.replace(EMAIL, '[email]') : value;
-    return /\d/.test(masked) ? masked.replace(PHONE, '[phone]') : masked;
-  }
+  if (typeof value === 'string') return maskText(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
