@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CrmConnector } from '../connectors/crm-connector.port.ts';
 import { watchedContactProperties } from '../connectors/hubspot/hubspot.mapping.ts';
@@ -8,7 +7,7 @@ import type { Config } from './config/config.ts';
 import { scheduleFrom } from './config/schedule.ts';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import type { LoadMonitor } from './http/load-monitor.ts';
-import { RequestLog } from './http/request-log.ts';
+import { RequestLog, requestIdOf } from './http/request-log.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
@@ -41,6 +40,8 @@ export interface AppDeps {
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** How often Node looks for requests past their headers or request timeout. */
+const CONNECTIONS_CHECK_MS = 1000;
 
 /** Builds the service from explicit dependencies; never listens. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -51,8 +52,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The client's X-Request-Id is used only when it is a short plain id (see `requestIdOf`).
+    requestIdHeader: false,
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
+    // A client that drips its headers or body is cut off (408) instead of holding a socket.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      // Node checks the two timeouts above this often (30 s by default).
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+    },
     return503OnClosing: true,
     // One line per request, with what the route did.
     logController: new RequestLog(metrics),
@@ -112,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.hubspot && config.publicUrl) {
     await app.register(hubspotWebhookRoutes, {
       clientSecret: config.hubspot.clientSecret,
+      legacySignatures: config.hubspot.legacySignatures,
       publicUrl: config.publicUrl,
       watchedProperties: new Set(watchedContactProperties(config.hubspot.doNotCallProperty)),
       connector,
@@ -124,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(salesforceWebhookRoutes, {
       orgId: config.salesforce.orgId,
       webhookToken: config.salesforce.webhookToken,
+      outboundToken: config.salesforce.outboundToken,
       connector,
       pipeline,
       deadline,

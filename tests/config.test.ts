@@ -224,6 +224,10 @@ describe('HubSpot configuration', () => {
       apiBaseUrl: 'https://api.hubapi.com',
       openLeadStatuses: ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'],
       contactedLeadStatuses: ['CONNECTED', 'IN_PROGRESS', 'OPEN_DEAL'],
+      legacySignatures: false,
+    });
+    expect(loadConfig({ ...hubspot, HUBSPOT_LEGACY_SIGNATURES: 'true' })).toMatchObject({
+      config: { hubspot: { legacySignatures: true } },
     });
   });
 

@@ -1,6 +1,6 @@
 /** HubSpot's environment variables: names, defaults and validation, owned by the connector. */
 import { z } from 'zod';
-import { baseUrl, list, secret } from '../../src/config/variables.ts';
+import { baseUrl, flag, list, secret } from '../../src/config/variables.ts';
 import { crmConfig } from '../crm-config.port.ts';
 
 export interface HubSpotConfig {
@@ -16,6 +16,11 @@ export interface HubSpotConfig {
   readonly contactedLeadStatuses: readonly string[];
   /** Internal name of the contact checkbox that marks do-not-call; unset, no contact is. */
   readonly doNotCallProperty?: string;
+  /**
+   * Accept v1/v2 signatures (no timestamp: a captured delivery can be replayed forever) from
+   * requests without a v3 one. @default false
+   */
+  readonly legacySignatures: boolean;
 }
 
 const DEFAULT_OPEN_LEAD_STATUSES = ['NEW', 'OPEN', 'ATTEMPTED_TO_CONTACT'];
@@ -44,6 +49,7 @@ const variables = z.object({
   HUBSPOT_OPEN_LEAD_STATUSES: statuses.default(DEFAULT_OPEN_LEAD_STATUSES),
   HUBSPOT_CONTACTED_LEAD_STATUSES: statuses.default(DEFAULT_CONTACTED_LEAD_STATUSES),
   HUBSPOT_DO_NOT_CALL_PROPERTY: propertyName.optional(),
+  HUBSPOT_LEGACY_SIGNATURES: flag.default(false),
 });
 
 export const hubspotConfig = crmConfig({
@@ -63,6 +69,7 @@ export const hubspotConfig = crmConfig({
     apiBaseUrl: e.HUBSPOT_API_BASE_URL,
     openLeadStatuses: e.HUBSPOT_OPEN_LEAD_STATUSES,
     contactedLeadStatuses: e.HUBSPOT_CONTACTED_LEAD_STATUSES,
+    legacySignatures: e.HUBSPOT_LEGACY_SIGNATURES,
     ...(e.HUBSPOT_DEFAULT_OWNER_ID === undefined
       ? {}
       : { defaultOwnerId: e.HUBSPOT_DEFAULT_OWNER_ID }),

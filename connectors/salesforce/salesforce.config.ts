@@ -20,6 +20,11 @@ export interface SalesforceConfig {
   readonly orgId: string;
   /** Bearer token of Flow / Apex callouts; unset refuses JSON callouts. */
   readonly webhookToken?: string;
+  /**
+   * `?token=` of the outbound messages' endpoint URL; unset refuses outbound messages. Not the
+   * callout's token: a URL is seen in Setup and in proxy logs, a Named Credential is not.
+   */
+  readonly outboundToken?: string;
   /** Task owner when the lead's owner is a queue. */
   readonly defaultOwnerId?: string;
   /** Lead `Status` values that keep a cadence running. */
@@ -52,6 +57,10 @@ const variables = z.object({
   SALESFORCE_ORG_ID: salesforceId('00D', 'organization').optional(),
   SALESFORCE_WEBHOOK_TOKEN: secret
     .min(24, 'must be at least 24 characters (use a random value)')
+    .optional(),
+  SALESFORCE_OUTBOUND_TOKEN: secret
+    .min(24, 'must be at least 24 characters (use a random value)')
+    .regex(/^[A-Za-z0-9._~-]+$/, 'must hold only letters, digits and . _ ~ - (it goes in a URL)')
     .optional(),
   SALESFORCE_DEFAULT_OWNER_ID: salesforceId('005', 'user').optional(),
   SALESFORCE_OPEN_LEAD_STATUSES: list
@@ -115,6 +124,9 @@ export const salesforceConfig = crmConfig({
     ...(e.SALESFORCE_WEBHOOK_TOKEN === undefined
       ? {}
       : { webhookToken: e.SALESFORCE_WEBHOOK_TOKEN }),
+    ...(e.SALESFORCE_OUTBOUND_TOKEN === undefined
+      ? {}
+      : { outboundToken: e.SALESFORCE_OUTBOUND_TOKEN }),
     ...(e.SALESFORCE_DEFAULT_OWNER_ID === undefined
       ? {}
       : { defaultOwnerId: e.SALESFORCE_DEFAULT_OWNER_ID }),

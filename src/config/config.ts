@@ -14,7 +14,7 @@ import { loadCallingRules } from '../rules/calling-rules.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
 import { type Parsed, parseContactHours, parseWeeklyHours } from './hours.ts';
 import { parseJsonWith } from './json-file.ts';
-import { baseUrl, count, type Env, parsedBy, problemsOf, secret } from './variables.ts';
+import { baseUrl, count, type Env, flag, parsedBy, problemsOf, secret } from './variables.ts';
 
 export type { CrmName };
 
@@ -33,15 +33,30 @@ const DEFAULT_MAX_EVENT_LOOP_DELAY_MS = 500;
 /** A report reads the CRM for at most this long, then answers 422 `window_too_large`. */
 const DEFAULT_REPORT_TIMEOUT_MS = 30_000;
 /**
+ * A sender's headers come in one packet or two; 10 s is generous, and a client that sends them a
+ * byte at a time is cut off. Node's own default is 60 s.
+ */
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * A delivery is at most 1 MiB and HubSpot gives up on an answer after 5 s: a request still
+ * arriving after 15 s is a slow client holding a socket, not a webhook.
+ */
+const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * Longer than the idle timeout of the load balancer in front, so that the balancer, not the
+ * service, closes idle connections (else it may send a request on a closing socket and answer
+ * 502): AWS ELB's idle timeout is 60 s by default and AWS asks for a longer keep-alive
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html),
+ * as does nginx's 60 s. Fastify's default, 72 s. Google Cloud's balancers keep idle backend
+ * connections 600 s: set 620000 there.
+ */
+const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/**
  * The research cadence is B2B-shaped: a lead is a person at work, so weekdays only. 08:00 is
  * the federal start (47 CFR 64.1200(c)(1)) and 20:00 the earliest end of any US state rule
  * (Florida, Oklahoma, Maryland), so the default is inside every rule in the rules file.
  */
 const DEFAULT_LEAD_CONTACT_HOURS = 'Mon-Fri 08:00-20:00';
-
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
-  .transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** The service's settings; the chosen CRM's own settings sit under its name (`config.hubspot`). */
 export interface Config extends CrmSettings {
@@ -75,6 +90,12 @@ export interface Config extends CrmSettings {
   readonly maxEventLoopDelayMs: number;
   /** How long `GET /reports/attempts` may read the CRM. */
   readonly reportTimeoutMs: number;
+  /** Time a client has to send a request's headers. @default 10000 */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send a whole request, headers and body. @default 15000 */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. @default 72000 */
+  readonly keepAliveTimeoutMs: number;
   /**
    * CRM requests per 10 s the service may make, all replicas together; 0 is no limit.
    * @default per CRM, see its connectors/<crm>/*.config.ts
@@ -156,6 +177,9 @@ function envSchema(readFile: ReadFile) {
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
     REPORT_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
     MAX_EVENT_LOOP_DELAY_MS: count(0, 60_000).default(DEFAULT_MAX_EVENT_LOOP_DELAY_MS),
+    HEADERS_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_HEADERS_TIMEOUT_MS),
+    REQUEST_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REQUEST_TIMEOUT_MS),
+    KEEP_ALIVE_TIMEOUT_MS: count(1000, 3_600_000).default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
     CRM_RATE_LIMIT: count(0, 100_000).optional(),
     CRM_MAX_CONCURRENCY: count(0, 1000).optional(),
     CRM_REPLICAS: count(1, 1000).default(1),
@@ -199,6 +223,9 @@ export function loadConfig(
   if (present.CADENCE !== undefined && present.CADENCE_FILE !== undefined) {
     problems.push('CADENCE, CADENCE_FILE: set one of them, not both');
   }
+  if (result.success && result.data.HEADERS_TIMEOUT_MS > result.data.REQUEST_TIMEOUT_MS) {
+    problems.push('HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS');
+  }
   // The CRM's variables are checked even when the service's own are bad, so nothing hides.
   const crm = crmSchema.safeParse(present.CRM);
   const crmConfig = crm.success ? CRM_CONFIGS[crm.data] : undefined;
@@ -234,6 +261,9 @@ export function loadConfig(
       webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
       reportTimeoutMs: e.REPORT_TIMEOUT_MS,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       crmRateLimit: e.CRM_RATE_LIMIT ?? CRM_CONFIGS[crm.data].rateLimit,
       crmMaxConcurrency: e.CRM_MAX_CONCURRENCY ?? CRM_CONFIGS[crm.data].maxConcurrency,
       crmReplicas: e.CRM_REPLICAS,

@@ -47,6 +47,11 @@ export const count = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+/** A yes/no variable: `true`/`false`, `1`/`0` or `yes`/`no`. */
+export const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+
 /** A comma-separated list, trimmed, without blanks or repeats. */
 export const list = z
   .string()

@@ -10,12 +10,29 @@ export interface DeadlineOptions {
   readonly gate?: RequestGate | undefined;
   /** Requests the work typically makes, reserved in the gate's queue estimate. */
   readonly requests: number;
-  /** The process's own load: a CPU-bound process sheds new deliveries too. */
+  /** The process's own load: a CPU-bound process sheds new deliveries (`shedIfOverloaded`). */
   readonly load?: Pick<LoadMonitor, 'delayMs' | 'overloaded'> | undefined;
 }
 
 /** Spreads the redeliveries of a shed burst over [wait, 2 × wait] instead of one instant. */
 const spread = (waitMs: number) => Math.max(1, Math.ceil((waitMs * (1 + Math.random())) / 1000));
+
+/**
+ * 429 `overloaded` while the process is CPU-bound: checked once a delivery is authenticated and
+ * before its body is parsed (see `webhookScope`), so that a busy process spends nothing more on it.
+ */
+export function shedIfOverloaded(request: FastifyRequest, load: DeadlineOptions['load']): void {
+  if (!load?.overloaded()) return;
+  const delayMs = Math.round(load.delayMs());
+  request.log.warn({ eventLoopDelayMs: delayMs }, 'process overloaded; delivery shed');
+  throw new HttpError(
+    429,
+    'overloaded',
+    `The service is overloaded (its event loop runs ${delayMs} ms late); deliver again later`,
+    undefined,
+    spread(2000),
+  );
+}
 
 /**
  * Runs a webhook's CRM work within the sender's patience. Work that could not even start in
@@ -28,18 +45,7 @@ export async function withinDeadline<T>(
   options: DeadlineOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  const { deadlineMs, gate, load } = options;
-  if (load?.overloaded()) {
-    const delayMs = Math.round(load.delayMs());
-    request.log.warn({ eventLoopDelayMs: delayMs }, 'process overloaded; delivery shed');
-    throw new HttpError(
-      429,
-      'overloaded',
-      `The service is overloaded (its event loop runs ${delayMs} ms late); deliver again later`,
-      undefined,
-      spread(2000),
-    );
-  }
+  const { deadlineMs, gate } = options;
   // The whole delivery must fit: a first request that starts in time is no use if the last one
   // waits for the next window and the sender gives up.
   const queued = gate?.expectedWaitMs(options.requests) ?? 0;

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
+import { capped, ECHOED_TEXT_MAX } from './mask.ts';
 import { logAnswered, note } from './request-log.ts';
 
 export interface ErrorIssue {
@@ -113,8 +114,25 @@ export function answerFor(
   return { status: 500, code: 'internal_error', message: 'Internal error; see the service logs' };
 }
 
+/** Issues echoed per answer: a 1,000-event delivery with 1,000 bad events gets the first few. */
+const ECHOED_ISSUES = 20;
+
+/**
+ * Our JSON error body. Messages quote input (a tag name, a URL), so what is echoed is capped
+ * here, once for every answer.
+ */
 function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
-  return { error: { code, message, ...(issues ? { issues } : {}) } };
+  const echoed = issues?.slice(0, ECHOED_ISSUES).map((issue) => ({
+    path: capped(issue.path, ECHOED_TEXT_MAX),
+    message: capped(issue.message, ECHOED_TEXT_MAX),
+  }));
+  return {
+    error: {
+      code,
+      message: capped(message, ECHOED_TEXT_MAX),
+      ...(echoed ? { issues: echoed } : {}),
+    },
+  };
 }
 
 /** Sends an answer: `payload` is our JSON error body unless the wire format has its own. */
@@ -142,6 +160,7 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 /**
  * Bytes Node's HTTP parser refuses (raw control or non-ASCII characters in the request line, a
  * broken header) never reach Fastify: the answer is written on the socket, in our error shape.
+ * So is Node's cut-off of a client too slow to send its headers or its request (408).
  */
 export function clientErrors(log: Pick<FastifyBaseLogger, 'info'>) {
   return (error: Error & { code?: string }, socket: Socket) => {
@@ -149,10 +168,14 @@ export function clientErrors(log: Pick<FastifyBaseLogger, 'info'>) {
       socket.destroy();
       return;
     }
-    const payload = JSON.stringify(body('bad_request', 'Malformed HTTP request'));
-    log.info({ code: 'bad_request', reason: error.code ?? error.message }, 'malformed request');
+    const [status, code, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['408 Request Timeout', 'request_timeout', 'The request took too long to arrive']
+        : ['400 Bad Request', 'bad_request', 'Malformed HTTP request'];
+    const payload = JSON.stringify(body(code, message));
+    log.info({ code, reason: error.code ?? error.message }, 'malformed request');
     socket.end(
-      `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
     );
   };
 }

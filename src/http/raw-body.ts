@@ -10,6 +10,16 @@ export function keepBodiesRaw(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 }
 
+/**
+ * The request's media type, lower-cased, without parameters: routes compare it exactly, so that
+ * `application/json; a=text/xml` is JSON and `text/xmlx` is nothing.
+ */
+export function mediaTypeOf(request: FastifyRequest): string {
+  const header = request.headers['content-type'] ?? '';
+  const semicolon = header.indexOf(';');
+  return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
+}
+
 export function rawBody(request: FastifyRequest): Buffer {
   return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type FastifyInstance,
   type FastifyReply,
@@ -60,6 +61,17 @@ export function noteDelivery(
  */
 export function countAsDeliveries(app: FastifyInstance, source: 'hubspot' | 'salesforce'): void {
   app.addHook('onRequest', async (request) => noteDelivery(request, source, new Map()));
+}
+
+/** A request id a client may choose: short, and nothing a log reader could mistake for data. */
+const PLAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The request's id: the sender's `X-Request-Id` when it is a short plain id (a load balancer's
+ * trace id, say), else a fresh UUID. It is echoed back and is the `reqId` of every log line.
+ */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && PLAIN_ID.test(header) ? header : randomUUID();
 }
 
 /** Probes and scrapes every few seconds: their lines are for debugging only. */

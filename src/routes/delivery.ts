@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CrmConnector } from '../../connectors/crm-connector.port.ts';
-import { type DeadlineOptions, withinDeadline } from '../http/deadline.ts';
+import { type DeadlineOptions, shedIfOverloaded, withinDeadline } from '../http/deadline.ts';
 import { keepBodiesRaw } from '../http/raw-body.ts';
 import { countAsDeliveries, type EventCounts, note, noteDelivery } from '../http/request-log.ts';
 import {
@@ -17,13 +17,40 @@ export interface DeliveryOptions {
   readonly deadline: DeadlineOptions;
 }
 
+/** How a webhook route authenticates its requests, in two steps around reading the body. */
+export interface Intake {
+  /**
+   * Checks what the request line and headers carry (a token, a signature's headers) before the
+   * body is read: throws the refusal.
+   */
+  authenticate(request: FastifyRequest): void;
+  /** Checks what needs the raw body (a signature over it), before anything parses it. */
+  verifyBody?(request: FastifyRequest): void;
+}
+
 /**
- * What every webhook plugin sets up first: bodies kept raw (signatures and SOAP need the bytes
- * as sent), and every request counted as a delivery from `source`, refused ones included.
+ * What every webhook plugin sets up first, in the intake order: every request counted as a
+ * delivery from `source` (refused ones included); authenticated (before the body is read when
+ * the credentials are in the headers or URL); shed with 429 while the process is overloaded;
+ * only then parsed by the route, from the raw bytes (signatures and SOAP need them as sent).
  */
-export function webhookScope(app: FastifyInstance, source: 'hubspot' | 'salesforce'): void {
+export function webhookScope(
+  app: FastifyInstance,
+  source: 'hubspot' | 'salesforce',
+  { deadline }: Pick<DeliveryOptions, 'deadline'>,
+  intake: Intake,
+): void {
   keepBodiesRaw(app);
   countAsDeliveries(app, source);
+  app.addHook('onRequest', async (request) => intake.authenticate(request));
+  const shed = async (request: FastifyRequest) => shedIfOverloaded(request, deadline.load);
+  if (intake.verifyBody) {
+    const verify = intake.verifyBody;
+    app.addHook('preValidation', async (request) => verify(request));
+    app.addHook('preValidation', shed);
+  } else {
+    app.addHook('onRequest', shed);
+  }
 }
 
 export interface DeliveryInfo {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, parseInput } from '../http/errors.ts';
-import { parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { mediaTypeOf, parseJsonBody, rawBody } from '../http/raw-body.ts';
 import { countEvents, note } from '../http/request-log.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
-import { verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
+import { signatureHeaders, verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
 import { type DeliveryOptions, handleDelivery, webhookScope } from './delivery.ts';
 
 export interface HubSpotWebhookOptions extends DeliveryOptions {
@@ -14,6 +14,8 @@ export interface HubSpotWebhookOptions extends DeliveryOptions {
   readonly now: () => number;
   /** Contact properties whose change re-decides the contact; others are acknowledged. */
   readonly watchedProperties: ReadonlySet<string>;
+  /** Accept v1/v2 signatures, which can be replayed (`HUBSPOT_LEGACY_SIGNATURES`). */
+  readonly legacySignatures?: boolean;
 }
 
 const id = z.union([
@@ -46,35 +48,51 @@ const eventSchema = z
 /** HubSpot sends at most 100 events per request; a little headroom, no unbounded work. */
 const deliverySchema = z.array(eventSchema).max(1000);
 
+const notHubSpot = (failed: { code: string; reason: string }) =>
+  new HttpError(401, failed.code, `Not a valid HubSpot webhook request: ${failed.reason}`);
+
 export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpotWebhookOptions) {
-  const { clientSecret, publicUrl, now } = options;
-  // The signature covers the bytes HubSpot sent, so the body stays raw until it is verified.
-  webhookScope(app, 'hubspot');
+  const { clientSecret, publicUrl, now, legacySignatures: legacy = false } = options;
+  if (legacy) {
+    app.log.warn(
+      'HUBSPOT_LEGACY_SIGNATURES is on: v1/v2-signed deliveries are accepted, and they carry no timestamp, so a captured one can be replayed forever',
+    );
+  }
+  const versions = new WeakMap<FastifyRequest, string>();
+  // The signature's headers are checked before the body is read, the signature over the raw
+  // bytes once they are in, and the JSON parsed only after both.
+  webhookScope(app, 'hubspot', options, {
+    authenticate(request) {
+      const found = signatureHeaders(request.headers, now(), { legacy });
+      if (!found.ok) throw notHubSpot(found);
+    },
+    verifyBody(request) {
+      const signed = verifyHubSpotSignature(
+        {
+          method: request.method,
+          uri: `${publicUrl}${request.url}`,
+          body: rawBody(request),
+          headers: request.headers,
+        },
+        clientSecret,
+        now(),
+        { legacy },
+      );
+      if (!signed.ok) throw notHubSpot(signed);
+      versions.set(request, signed.version);
+    },
+  });
 
   app.post('/webhooks/hubspot', async (request) => {
-    const raw = rawBody(request);
-    const signed = verifyHubSpotSignature(
-      {
-        method: request.method,
-        uri: `${publicUrl}${request.url}`,
-        body: raw,
-        headers: request.headers,
-      },
-      clientSecret,
-      now(),
-    );
-    if (!signed.ok) {
-      throw new HttpError(
-        401,
-        signed.code,
-        `Not a valid HubSpot webhook request: ${signed.reason}`,
-      );
+    if (mediaTypeOf(request) !== 'application/json') {
+      throw new HttpError(415, 'unsupported_media_type', 'HubSpot deliveries are application/json');
     }
+    const raw = rawBody(request);
     const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
     const plan = planDelivery(events, options.watchedProperties);
     const about = {
       ignored: plan.ignored.length,
-      signature: signed.version,
+      signature: versions.get(request),
       attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
     };
     note(request, { events: events.length, ...about, ignoredEvents: plan.ignored.slice(0, 20) });

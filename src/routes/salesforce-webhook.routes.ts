@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SALESFORCE_ID, sameRecord, to18 } from '../../connectors/salesforce/salesforce-id.ts';
-import { requireBearer } from '../http/bearer.ts';
+import { requireBearer, requireQueryToken } from '../http/bearer.ts';
 import { answerFor, HttpError, parseInput, sendAnswer } from '../http/errors.ts';
-import { decodeUtf8, parseJsonBody, rawBody } from '../http/raw-body.ts';
+import { decodeUtf8, mediaTypeOf, parseJsonBody, rawBody } from '../http/raw-body.ts';
 import { countEvents, note } from '../http/request-log.ts';
 import {
   OUTBOUND_ACK,
@@ -17,6 +17,8 @@ export interface SalesforceWebhookOptions extends DeliveryOptions {
   readonly orgId: string;
   /** Bearer token of Flow / Apex callouts; unset refuses them. */
   readonly webhookToken?: string | undefined;
+  /** `?token=` of the outbound-message endpoint URL; unset refuses outbound messages. */
+  readonly outboundToken?: string | undefined;
 }
 
 const recordId = z.string().regex(SALESFORCE_ID, 'must be a 15- or 18-character Salesforce id');
@@ -32,20 +34,39 @@ const calloutSchema = z
 
 const SOAP_TYPE = 'text/xml; charset=utf-8';
 
-const isXml = (request: FastifyRequest) =>
-  /\b(text\/xml|application\/soap\+xml)\b/i.test(request.headers['content-type'] ?? '');
+/** Outbound messages are SOAP 1.1 (`text/xml`); the exact media type decides, not a substring. */
+const isOutbound = (request: FastifyRequest) =>
+  ['text/xml', 'application/soap+xml'].includes(mediaTypeOf(request));
 
 export async function salesforceWebhookRoutes(
   app: FastifyInstance,
   options: SalesforceWebhookOptions,
 ) {
-  const { orgId, webhookToken } = options;
-  webhookScope(app, 'salesforce');
+  const { orgId, webhookToken, outboundToken } = options;
+  // Each path authenticates before its body is read: outbound messages by the token in their
+  // endpoint URL (they cannot carry a header of ours), callouts by their bearer token.
+  webhookScope(app, 'salesforce', options, {
+    authenticate(request) {
+      if (isOutbound(request)) {
+        note(request, { kind: 'outbound message' });
+        requireQueryToken(request, outboundToken, 'SALESFORCE_OUTBOUND_TOKEN');
+      } else if (mediaTypeOf(request) === 'application/json') {
+        note(request, { kind: 'callout', hasToken: request.headers.authorization !== undefined });
+        requireBearer(request, webhookToken, 'SALESFORCE_WEBHOOK_TOKEN');
+      } else {
+        throw new HttpError(
+          415,
+          'unsupported_media_type',
+          'Send text/xml (outbound message) or application/json (callout)',
+        );
+      }
+    },
+  });
 
   // Outbound Messages speak SOAP: their errors are SOAP faults (with the same stable codes).
   // A CRM rate limit is a 503 here too: Salesforce retries on any failure, Retry-After is a hint.
   app.setErrorHandler((error, request, reply) => {
-    if (!isXml(request)) throw error;
+    if (!isOutbound(request)) throw error;
     const answer = answerFor(error, request, { rateLimitStatus: 503 });
     // Ours to fix, not the message's: Salesforce delivers it again.
     const side =
@@ -60,13 +81,12 @@ export async function salesforceWebhookRoutes(
 
   app.post('/webhooks/salesforce', async (request, reply) => {
     const raw = rawBody(request);
-    if (isXml(request)) {
+    if (isOutbound(request)) {
       const parsed = parseOutboundMessage(decodeUtf8(raw));
       if (!parsed.ok)
         throw new HttpError(400, parsed.code, `Not a valid outbound message: ${parsed.reason}`);
       const { message } = parsed;
       note(request, {
-        kind: 'outbound message',
         notifications: message.notifications.length,
         actionId: message.actionId,
         organizationId: message.organizationId,
@@ -93,15 +113,6 @@ export async function salesforceWebhookRoutes(
       });
       return soapReply(reply, 200, OUTBOUND_ACK);
     }
-    if (!/\bapplication\/json\b/i.test(request.headers['content-type'] ?? '')) {
-      throw new HttpError(
-        415,
-        'unsupported_media_type',
-        'Send text/xml (outbound message) or application/json (callout)',
-      );
-    }
-    note(request, { kind: 'callout', hasToken: request.headers.authorization !== undefined });
-    requireBearer(request, webhookToken, 'SALESFORCE_WEBHOOK_TOKEN');
     const body = parseInput(calloutSchema, parseJsonBody(raw), 'Salesforce callout');
     const activities = body.taskIds.map((id) => ({ kind: 'task' as const, id }));
     const totals = await handleDelivery(

@@ -14,7 +14,11 @@ export interface SignedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-export type SignatureFailure = 'missing_signature' | 'invalid_signature' | 'stale_signature';
+export type SignatureFailure =
+  | 'missing_signature'
+  | 'invalid_signature'
+  | 'stale_signature'
+  | 'legacy_signature_refused';
 
 export type SignatureCheck =
   | { readonly ok: true; readonly version: 'v1' | 'v2' | 'v3' }
@@ -62,14 +66,34 @@ function decodeHexDigest(text: string): Buffer | undefined {
   return Buffer.from(text, 'hex');
 }
 
-const invalid = (reason: string): SignatureCheck => ({
+const invalid = (reason: string): SignatureFailed => ({
   ok: false,
   code: 'invalid_signature',
   reason,
 });
 
-function checkV3(request: SignedRequest, secret: string, signature: string, now: number) {
-  const timestamp = header(request.headers, 'x-hubspot-request-timestamp');
+type SignatureFailed = Extract<SignatureCheck, { ok: false }>;
+
+/** What the headers say before the body is read: the signature to check, or why none can pass. */
+export type SignatureHeaders =
+  | {
+      readonly ok: true;
+      readonly version: 'v1' | 'v2' | 'v3';
+      readonly digest: Buffer;
+      readonly timestamp: string;
+    }
+  | SignatureFailed;
+
+export interface SignatureOptions {
+  /**
+   * Accept v1/v2 signatures from requests without a v3 one. They carry no timestamp, so a
+   * captured delivery can be replayed forever. @default false
+   */
+  readonly legacy?: boolean;
+}
+
+function v3Headers(headers: SignedRequest['headers'], signature: string, now: number) {
+  const timestamp = header(headers, 'x-hubspot-request-timestamp');
   if (timestamp === undefined) {
     return invalid('X-HubSpot-Signature-v3 without X-HubSpot-Request-Timestamp');
   }
@@ -82,46 +106,75 @@ function checkV3(request: SignedRequest, secret: string, signature: string, now:
       reason: `request timestamp is ${Math.round((now - sentAt) / 1000)} s from now`,
     } as const;
   }
-  const received = decodeBase64Digest(signature);
-  if (!received) return invalid('X-HubSpot-Signature-v3 is not a base64 SHA-256 digest');
-  const expected = createHmac('sha256', secret)
-    .update(request.method)
-    .update(uriAsSigned(request.uri))
-    .update(request.body)
-    .update(timestamp)
-    .digest();
-  return sameDigest(expected, received)
-    ? ({ ok: true, version: 'v3' } as const)
-    : invalid('X-HubSpot-Signature-v3 does not match');
+  const digest = decodeBase64Digest(signature);
+  if (!digest) return invalid('X-HubSpot-Signature-v3 is not a base64 SHA-256 digest');
+  return { ok: true, version: 'v3', digest, timestamp } as const;
 }
 
-function checkLegacy(request: SignedRequest, secret: string, signature: string): SignatureCheck {
-  const version = (header(request.headers, 'x-hubspot-signature-version') ?? 'v1').toLowerCase();
+function legacyHeaders(headers: SignedRequest['headers'], signature: string): SignatureHeaders {
+  const version = (header(headers, 'x-hubspot-signature-version') ?? 'v1').toLowerCase();
   if (version !== 'v1' && version !== 'v2') {
     return invalid(`unknown X-HubSpot-Signature-Version "${version.slice(0, 10)}"`);
   }
-  const received = decodeHexDigest(signature);
-  if (!received) return invalid('X-HubSpot-Signature is not a hex SHA-256 digest');
-  const hash = createHash('sha256').update(secret);
-  if (version === 'v2') hash.update(request.method).update(request.uri);
-  const expected = hash.update(request.body).digest();
-  return sameDigest(expected, received)
-    ? { ok: true, version }
-    : invalid(`X-HubSpot-Signature (${version}) does not match`);
+  const digest = decodeHexDigest(signature);
+  if (!digest) return invalid('X-HubSpot-Signature is not a hex SHA-256 digest');
+  return { ok: true, version, digest, timestamp: '' };
 }
 
 /**
- * Checks that a webhook request comes from the HubSpot app owning `secret`. The v3 signature is
- * preferred; the older v1/v2 signature is checked only when a request carries no v3 header.
+ * Reads the signature headers: cheap, and done before the body is read, so that a request that
+ * cannot pass costs no more than its headers. The v3 signature is preferred; the older v1/v2
+ * one is read only when a request carries no v3 header, and only with `legacy` on.
  */
+export function signatureHeaders(
+  headers: SignedRequest['headers'],
+  now: number,
+  { legacy = false }: SignatureOptions = {},
+): SignatureHeaders {
+  const v3 = header(headers, 'x-hubspot-signature-v3');
+  if (v3 !== undefined) return v3Headers(headers, v3, now);
+  const old = header(headers, 'x-hubspot-signature');
+  if (old === undefined) {
+    return { ok: false, code: 'missing_signature', reason: 'no X-HubSpot-Signature header' };
+  }
+  if (!legacy) {
+    return {
+      ok: false,
+      code: 'legacy_signature_refused',
+      reason:
+        'v1/v2 signatures carry no timestamp and can be replayed; sign with v3 (or set HUBSPOT_LEGACY_SIGNATURES=true)',
+    };
+  }
+  return legacyHeaders(headers, old);
+}
+
+/** Checks that a webhook request comes from the HubSpot app owning `secret`. */
 export function verifyHubSpotSignature(
   request: SignedRequest,
   secret: string,
   now: number,
+  options: SignatureOptions = {},
 ): SignatureCheck {
-  const v3 = header(request.headers, 'x-hubspot-signature-v3');
-  if (v3 !== undefined) return checkV3(request, secret, v3, now);
-  const legacy = header(request.headers, 'x-hubspot-signature');
-  if (legacy !== undefined) return checkLegacy(request, secret, legacy);
-  return { ok: false, code: 'missing_signature', reason: 'no X-HubSpot-Signature header' };
+  const found = signatureHeaders(request.headers, now, options);
+  if (!found.ok) return found;
+  const { version, digest, timestamp } = found;
+  const expected =
+    version === 'v3'
+      ? createHmac('sha256', secret)
+          .update(request.method)
+          .update(uriAsSigned(request.uri))
+          .update(request.body)
+          .update(timestamp)
+          .digest()
+      : createHash('sha256')
+          .update(secret)
+          .update(version === 'v2' ? `${request.method}${request.uri}` : '')
+          .update(request.body)
+          .digest();
+  if (sameDigest(expected, digest)) return { ok: true, version };
+  return invalid(
+    version === 'v3'
+      ? 'X-HubSpot-Signature-v3 does not match'
+      : `X-HubSpot-Signature (${version}) does not match`,
+  );
 }

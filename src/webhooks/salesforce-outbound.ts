@@ -7,7 +7,9 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isLeadId, SALESFORCE_ID } from '../../connectors/salesforce/salesforce-id.ts';
+import { capped, ECHOED_TEXT_MAX } from '../http/mask.ts';
 import type { LeadsToDecide } from './delivery-plan.ts';
+import { forbiddenCharacter } from './xml-characters.ts';
 
 /** What an outbound message asks for: leads to re-decide, tasks to resolve, and the rest. */
 export interface OutboundPlan extends LeadsToDecide {
@@ -140,6 +142,10 @@ export function parseOutboundMessage(xml: string): OutboundParse {
       reason: 'a DTD is not allowed in a SOAP message',
     };
   }
+  const forbidden = forbiddenCharacter(xml);
+  if (forbidden !== undefined) {
+    return { ok: false, code: 'invalid_xml', reason: `a character XML forbids: ${forbidden}` };
+  }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     return { ok: false, code: 'invalid_xml', reason: `${valid.err.msg} (line ${valid.err.line})` };
@@ -204,5 +210,7 @@ function escapeXml(value: string): string {
 
 /** A SOAP 1.1 fault: `Client` for a bad request, `Server` when Salesforce should retry. */
 export function soapFault(side: 'Client' | 'Server', code: string, message: string): string {
-  return `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>soapenv:${side}</faultcode><faultstring>${escapeXml(`${code}: ${message}`)}</faultstring></soapenv:Fault>${ENVELOPE_CLOSE}`;
+  // The message may quote the message refused: what is echoed is capped, as in JSON answers.
+  const text = escapeXml(`${code}: ${capped(message, ECHOED_TEXT_MAX)}`);
+  return `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>soapenv:${side}</faultcode><faultstring>${text}</faultstring></soapenv:Fault>${ENVELOPE_CLOSE}`;
 }

@@ -12,7 +12,12 @@ export const ROUTE = '/webhooks/hubspot';
 /** Mirrors src/webhooks/hubspot-signature.ts: 5 minutes back, 1 minute ahead. */
 const MAX_AGE_MS = 5 * 60_000;
 const MAX_SKEW_MS = 60_000;
-export const SIGNATURE_CODES = ['missing_signature', 'invalid_signature', 'stale_signature'];
+export const SIGNATURE_CODES = [
+  'missing_signature',
+  'invalid_signature',
+  'stale_signature',
+  'legacy_signature_refused',
+];
 export const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** The headers of a delivery HubSpot signs (v3) for `path` at `timestamp`, as it sends them. */
@@ -281,8 +286,9 @@ export function expectedSignatureCode(h: {
   legacy: string | readonly string[] | undefined;
 }): string {
   const v3 = received(h.v3);
+  // v1/v2 signatures are refused whole while HUBSPOT_LEGACY_SIGNATURES is off (the default).
   if (v3 === undefined)
-    return received(h.legacy) === undefined ? 'missing_signature' : 'invalid_signature';
+    return received(h.legacy) === undefined ? 'missing_signature' : 'legacy_signature_refused';
   const ts = received(h.timestamp);
   if (ts === undefined || !/^\d{1,15}$/.test(ts)) return 'invalid_signature';
   const sentAt = Number(ts);

@@ -169,16 +169,11 @@ describeFuzzTarget<HubSpotEmulator>(
       }),
     );
 
+    // Unsigned ones are refused with 401 before their body is read (the signature property).
     target.itRefusesHugeBodies(
-      'answers 413 body_too_large to a body over 1 MiB, signed or not, sized or chunked',
-      fc
-        .tuple(fc.constantFrom('[', '1,', ' ', '\u00e9', '\uFFFF', 'x'), fc.boolean())
-        .map(([fill, sign]) => ({ fill, sign })),
-      ({ sign }, body) => ({
-        headers: sign ? signed(body) : JSON_TYPE,
-        label: `signed ${sign},`,
-        codeOf: jsonErrorCode,
-      }),
+      'answers 413 body_too_large to a signed body over 1 MiB, sized or chunked',
+      fc.constantFrom('[', '1,', ' ', '\u00e9', '\uFFFF', 'x').map((fill) => ({ fill })),
+      (_variant, body) => ({ headers: signed(body), label: 'signed', codeOf: jsonErrorCode }),
     );
 
     // A signed, valid delivery may well be accepted on any of these; everything else is refused.

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { to18 } from '../../connectors/salesforce/salesforce-id.ts';
 import { OUTBOUND_NS } from '../../src/webhooks/salesforce-outbound.ts';
-import { WEBHOOK_TOKEN } from '../support/salesforce-app.ts';
+import { OUTBOUND_TOKEN, WEBHOOK_TOKEN } from '../support/salesforce-app.ts';
 import * as arb from './fuzz-arbitraries.ts';
 
 /** The emulator's org (checked when it starts). */
@@ -16,6 +16,8 @@ const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 const SOBJECT_NS = 'urn:sobject.enterprise.soap.sforce.com';
 /** How Salesforce sends an outbound message. */
 export const XML = { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' };
+/** Where Salesforce sends it: the endpoint URL carries the outbound token. */
+export const OUTBOUND_PATH = `/webhooks/salesforce?token=${OUTBOUND_TOKEN}`;
 
 /** How a Flow/Apex callout authenticates: JSON with a bearer token, the right one by default. */
 export const bearer = (token = WEBHOOK_TOKEN) => ({
@@ -423,5 +425,39 @@ export const authorization = fc
   )
   .filter((value) => {
     const first = typeof value === 'string' || value === undefined ? value : value[0];
-    return first?.replace(/^[ \t]+|[ \t]+$/g, '') !== `Bearer ${WEBHOOK_TOKEN}`;
+    // The scheme is case-insensitive and may be followed by several spaces (RFC 9110 §11.4).
+    const trimmed = first?.replace(/^[ \t]+|[ \t]+$/g, '') ?? '';
+    return (
+      !/^bearer +(.*)$/i.test(trimmed) || /^bearer +(.*)$/i.exec(trimmed)?.[1] !== WEBHOOK_TOKEN
+    );
+  });
+
+/** A well-formed outbound message from this org about a lead: only its URL can be wrong. */
+export const ourLeadMessage = `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP_ENV_NS}" xmlns:xsi="${XSI_NS}"><soapenv:Body><notifications xmlns="${OUTBOUND_NS}"><OrganizationId>${ORG}</OrganizationId><ActionId>04k5g000000TestAAA</ActionId><Notification><Id>04l5g0000000001AAA</Id><sObject xsi:type="sf:Lead" xmlns:sf="${SOBJECT_NS}"><sf:Id>00Q5g0000000001AAA</sf:Id></sObject></Notification></notifications></soapenv:Body></soapenv:Envelope>`;
+
+/** Query strings that do not carry `token=<the outbound token>` once (and only once). */
+export const outboundQuery = fc
+  .oneof(
+    fc.constantFrom(
+      '',
+      '?',
+      '?token',
+      '?token=',
+      `?Token=${OUTBOUND_TOKEN}`,
+      `?TOKEN=${OUTBOUND_TOKEN}`,
+      `?token=${OUTBOUND_TOKEN.toUpperCase()}`,
+      `?token=${OUTBOUND_TOKEN}x`,
+      `?token=${OUTBOUND_TOKEN.slice(0, -1)}`,
+      `?token=%20${OUTBOUND_TOKEN}`,
+      `?token=${OUTBOUND_TOKEN}&token=${OUTBOUND_TOKEN}`,
+      `?token=wrong&token=${OUTBOUND_TOKEN}`,
+      `?token[]=${OUTBOUND_TOKEN}`,
+      `?access_token=${OUTBOUND_TOKEN}`,
+    ),
+    fc.string({ maxLength: 40 }).map((s) => `?token=${FUZZ_SECRET}${encodeURIComponent(s)}`),
+    arb.oddQuery.map((q) => `?${q}`),
+  )
+  .filter((query) => {
+    const tokens = new URLSearchParams(query.split('#')[0]).getAll('token');
+    return !(tokens.length === 1 && tokens[0] === OUTBOUND_TOKEN);
   });

@@ -14,7 +14,7 @@ import {
   type SalesforceEmulator,
   startSalesforceEmulator,
 } from '../emulators/salesforce-emulator.ts';
-import { WEBHOOK_TOKEN } from '../support/salesforce-app.ts';
+import { OUTBOUND_TOKEN, WEBHOOK_TOKEN } from '../support/salesforce-app.ts';
 import { classifyJson, describeBytes, oddHeaderText } from './fuzz-arbitraries.ts';
 import { describeFuzzTarget, type FuzzRequest } from './fuzz-kit.ts';
 import { expectRefusal, jsonErrorCode, soapFaultCode } from './fuzz-wire.ts';
@@ -26,6 +26,9 @@ import {
   FUZZ_SECRET,
   isOurOrg,
   ORG,
+  OUTBOUND_PATH,
+  ourLeadMessage,
+  outboundQuery,
   SOAP_ENV_NS,
   soapBody,
   XML,
@@ -61,8 +64,9 @@ describeFuzzTarget<SalesforceEmulator>(
         SALESFORCE_ACCESS_TOKEN: emulator.accessToken,
         SALESFORCE_ORG_ID: emulator.orgId,
         SALESFORCE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+        SALESFORCE_OUTBOUND_TOKEN: OUTBOUND_TOKEN,
       };
-      const secrets = [WEBHOOK_TOKEN, emulator.accessToken, emulator.clientSecret];
+      const secrets = [WEBHOOK_TOKEN, OUTBOUND_TOKEN, emulator.accessToken, emulator.clientSecret];
       return { emulator, env, secrets };
     },
     isWrite,
@@ -78,7 +82,7 @@ describeFuzzTarget<SalesforceEmulator>(
         reaches: ['200', ...OUTBOUND_CODES],
         crm: 'called',
         async check({ bytes, org }, seen) {
-          const req: FuzzRequest = { path: ROUTE, headers: XML, body: bytes };
+          const req: FuzzRequest = { path: OUTBOUND_PATH, headers: XML, body: bytes };
           const res = await target.run(req);
           const what = `body ${describeBytes(bytes)}`;
           const expected = expectedSoapCode(bytes);
@@ -149,6 +153,27 @@ describeFuzzTarget<SalesforceEmulator>(
       },
     );
 
+    target.itFuzzes(
+      'answers 401 invalid_token to an outbound message from this org without the right URL token',
+      {
+        inputs: outboundQuery,
+        seed: 0x70c3,
+        numRuns: 150,
+        // Refused before the body is read: nothing reaches Salesforce, not even a read.
+        crm: 'untouched',
+        async check(query) {
+          const what = `query ${JSON.stringify(query)}`;
+          const res = await target.run({
+            path: `${ROUTE}${query}`,
+            headers: XML,
+            body: ourLeadMessage,
+            secrets: query.includes(FUZZ_SECRET) ? [query] : [],
+          });
+          expect(expectRefusal(res, [401], soapFaultCode, what), what).toBe('invalid_token');
+        },
+      },
+    );
+
     const contentType = fc.oneof(
       fc.constant(undefined),
       fc.constantFrom(
@@ -201,6 +226,7 @@ describeFuzzTarget<SalesforceEmulator>(
       (xml) =>
         xml
           ? {
+              path: OUTBOUND_PATH,
               headers: XML,
               body: '<a>',
               label: 'xml',
@@ -225,7 +251,7 @@ describeFuzzTarget<SalesforceEmulator>(
         .map(([kind, fill]) => ({ kind, fill })),
       ({ kind }) =>
         kind === 'xml'
-          ? { headers: XML, label: 'xml', codeOf: soapFaultCode }
+          ? { path: OUTBOUND_PATH, headers: XML, label: 'xml', codeOf: soapFaultCode }
           : { headers: bearer(), label: 'json', codeOf: jsonErrorCode },
     );
 

@@ -10,8 +10,16 @@ const URI = 'https://www.example.com/webhook_uri';
 const V2_BODY = '{"example_field":"example_value"}';
 const NOW = 1_700_000_100_000;
 
-function check(headers: Record<string, string>, body: string, method = 'POST', uri = URI) {
-  return verifyHubSpotSignature({ method, uri, body: Buffer.from(body), headers }, SECRET, NOW);
+/** Checks a request; v1/v2 signatures count only with `legacy` (HUBSPOT_LEGACY_SIGNATURES). */
+function check(
+  headers: Record<string, string>,
+  body: string,
+  method = 'POST',
+  uri = URI,
+  legacy = true,
+) {
+  const request = { method, uri, body: Buffer.from(body), headers };
+  return verifyHubSpotSignature(request, SECRET, NOW, { legacy });
 }
 
 describe('HubSpot signatures against HubSpot’s published examples', () => {
@@ -39,6 +47,31 @@ describe('HubSpot signatures against HubSpot’s published examples', () => {
       ok: false,
       code: 'invalid_signature',
     });
+  });
+
+  it('refuses v1 and v2 signatures, valid ones included, unless legacy signatures are on', () => {
+    const v1 = {
+      'x-hubspot-signature': '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de',
+    };
+    expect(check(v1, V1_BODY, 'POST', URI, false)).toMatchObject({
+      ok: false,
+      code: 'legacy_signature_refused',
+    });
+    const v2 = {
+      'x-hubspot-signature': '9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900',
+      'x-hubspot-signature-version': 'v2',
+    };
+    expect(check(v2, V2_BODY, 'POST', URI, false)).toMatchObject({
+      ok: false,
+      code: 'legacy_signature_refused',
+    });
+    expect(
+      verifyHubSpotSignature(
+        { method: 'POST', uri: URI, body: Buffer.from(V1_BODY), headers: v1 },
+        SECRET,
+        NOW,
+      ),
+    ).toMatchObject({ code: 'legacy_signature_refused' });
   });
 
   it('accepts a v3 signature exactly when HubSpot’s own SDK computes the same one', () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALL_DISPOSITIONS, type StoredObject } from '../emulators/hubspot-emulator.ts';
+import { captureLogs } from '../support/captured-logs.ts';
 import {
   CLIENT_SECRET,
   callLogged,
@@ -335,20 +336,63 @@ describe('HubSpot webhook: signatures and bad input', () => {
     expect(t.emulator.requests).toEqual([]);
   });
 
-  it('accepts the older v1 signature (sha256 of secret + body)', async () => {
-    t = await startHubSpotApp(TUESDAY_10AM);
+  it('refuses v1/v2 signatures, which can be replayed, unless HUBSPOT_LEGACY_SIGNATURES is on', async () => {
+    const { createHash } = await import('node:crypto');
+    const v1Signed = (body: string) => ({
+      'x-hubspot-signature': createHash('sha256')
+        .update(CLIENT_SECRET + body)
+        .digest('hex'),
+      'x-hubspot-signature-version': 'v1',
+    });
+    const logs = captureLogs('info');
+    t = await startHubSpotApp(TUESDAY_10AM, {}, { logger: logs.logger });
+    expect(logs.take().join('\n')).not.toContain('HUBSPOT_LEGACY_SIGNATURES is on');
     const id = newContact();
     const body = JSON.stringify([created(id)]);
-    const { createHash } = await import('node:crypto');
-    const v1 = createHash('sha256')
-      .update(CLIENT_SECRET + body)
-      .digest('hex');
+    // A valid v1 signature, captured a day ago or just now: refused, nothing read or written.
+    const refused = await t.deliver(null, { unsigned: true, body, headers: v1Signed(body) });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: { code: 'legacy_signature_refused' } });
+    expect(t.emulator.requests).toEqual([]);
+    await t.close();
+
+    // Opted in: accepted, and the risk is logged when the service starts.
+    t = await startHubSpotApp(
+      TUESDAY_10AM,
+      { HUBSPOT_LEGACY_SIGNATURES: 'true' },
+      { logger: logs.logger },
+    );
+    const warned = logs.take().map((line) => JSON.parse(line));
+    expect(warned).toContainEqual(
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('replayed') }),
+    );
+    const id2 = newContact();
+    const body2 = JSON.stringify([created(id2)]);
     const response = await t.deliver(null, {
       unsigned: true,
-      body,
-      headers: { 'x-hubspot-signature': v1, 'x-hubspot-signature-version': 'v1' },
+      body: body2,
+      headers: v1Signed(body2),
     });
     expect((await expectOk(response)).created).toBe(2);
+  });
+
+  it('answers 415 to a signed delivery that is not application/json, and writes nothing', async () => {
+    t = await startHubSpotApp(TUESDAY_10AM);
+    const id = newContact();
+    for (const type of [
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      'text/plain; a=application/json',
+      'application/jsonx',
+    ]) {
+      const response = await t.deliver([created(id)], { headers: { 'content-type': type } });
+      expect(response.status, type).toBe(415);
+      expect((await errorOf(response)).code, type).toBe('unsupported_media_type');
+    }
+    expect(t.emulator.requests).toEqual([]);
+    const json = { 'content-type': 'Application/JSON; charset=utf-8' };
+    expect((await expectOk(await t.deliver([created(id)], { headers: json }))).created).toBe(2);
   });
 
   it('answers 400 for a signed body that is not JSON or not a list of events, and writes nothing', async () => {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { LoadMonitor } from '../../src/http/load-monitor.ts';
 import type { TrafficOptions } from '../emulators/emulator-kit.ts';
 import {
   type SalesforceEmulator,
@@ -7,6 +8,8 @@ import {
 import { serveApp, testConfig } from './test-app.ts';
 
 export const WEBHOOK_TOKEN = 'flow-callout-token-0123456789abcdef';
+/** The `?token=` of the outbound messages' endpoint URL. */
+export const OUTBOUND_TOKEN = 'outbound-message-token-0123456789';
 
 export interface SalesforceTestApp {
   readonly app: FastifyInstance;
@@ -14,8 +17,8 @@ export interface SalesforceTestApp {
   readonly serviceUrl: string;
   now(): number;
   advance(minutes: number): void;
-  /** Posts an outbound message (SOAP) as Salesforce does. */
-  outbound(xml: string): Promise<Response>;
+  /** Posts an outbound message (SOAP) as Salesforce does, to the URL with `token` (none: null). */
+  outbound(xml: string, token?: string | null): Promise<Response>;
   /** Posts a Flow / Apex JSON callout. */
   callout(body: unknown, token?: string): Promise<Response>;
   /** Starts one more instance of the service on the same org; returns its `outbound`. */
@@ -60,11 +63,12 @@ export async function startSalesforceApp(
   startAt: string,
   env: Record<string, string> = {},
   auth: 'token' | 'client_credentials' = 'token',
-  options: { traffic?: TrafficOptions } = {},
+  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger; load?: LoadMonitor } = {},
 ): Promise<SalesforceTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const emulator = await startSalesforceEmulator({ now: clock, ...options });
+  const { logger, load, ...emulatorOptions } = options;
+  const emulator = await startSalesforceEmulator({ now: clock, ...emulatorOptions });
   const credentials: Record<string, string> =
     auth === 'token'
       ? { SALESFORCE_INSTANCE_URL: emulator.url, SALESFORCE_ACCESS_TOKEN: emulator.accessToken }
@@ -78,15 +82,24 @@ export async function startSalesforceApp(
     ...credentials,
     SALESFORCE_ORG_ID: emulator.orgId,
     SALESFORCE_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+    SALESFORCE_OUTBOUND_TOKEN: OUTBOUND_TOKEN,
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const { app, serviceUrl } = await serveApp(config, clock);
+  const { app, serviceUrl } = await serveApp(config, clock, logger, load);
   const replicas: FastifyInstance[] = [];
-  const postTo = (url: string) => (body: string, headers: Record<string, string>) =>
-    fetch(`${url}/webhooks/salesforce`, { method: 'POST', headers, body });
-  const outboundTo = (url: string) => (xml: string) =>
-    postTo(url)(xml, { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' });
+  const postTo =
+    (url: string) =>
+    (body: string, headers: Record<string, string>, query = '') =>
+      fetch(`${url}/webhooks/salesforce${query}`, { method: 'POST', headers, body });
+  const outboundTo =
+    (url: string) =>
+    (xml: string, token: string | null = OUTBOUND_TOKEN) =>
+      postTo(url)(
+        xml,
+        { 'content-type': 'text/xml; charset=utf-8', soapaction: '""' },
+        token === null ? '' : `?token=${encodeURIComponent(token)}`,
+      );
   return {
     app,
     emulator,

@@ -1,0 +1,30 @@
+// XML 1.0 allows no control character but tab, LF and CR, neither raw nor as a character
+// reference (https://www.w3.org/TR/xml/#charsets). fast-xml-parser silently drops a reference
+// such as `&#0;`, which let `00D…&#0;` pass as the org id: such documents are refused whole,
+// whichever field holds the character.
+const CHARACTER_REFERENCE = /&#(x[0-9a-f]+|[0-9]+);/gi;
+
+const isXmlChar = (code: number) =>
+  code === 0x9 ||
+  code === 0xa ||
+  code === 0xd ||
+  (code >= 0x20 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  (code >= 0x10000 && code <= 0x10ffff);
+
+/** The first character XML forbids, raw or referenced, described; undefined when none. */
+export function forbiddenCharacter(xml: string): string | undefined {
+  for (let i = 0; i < xml.length; i++) {
+    const code = xml.charCodeAt(i);
+    // Surrogates are whole here: the body was decoded from valid UTF-8.
+    if (!isXmlChar(code) && (code < 0xd800 || code > 0xdfff)) {
+      return `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
+    }
+  }
+  for (const [reference, number = ''] of xml.matchAll(CHARACTER_REFERENCE)) {
+    const hex = number[0] === 'x' || number[0] === 'X';
+    if (!isXmlChar(Number.parseInt(hex ? number.slice(1) : number, hex ? 16 : 10)))
+      return reference.slice(0, 20);
+  }
+  return undefined;
+}
