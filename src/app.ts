@@ -38,8 +38,12 @@ export interface AppDeps {
   readonly now?: () => number;
 }
 
-/** Bodies larger than this are refused with 413 before they are parsed. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Bodies larger than this are refused with 413 before they are parsed, on every route but the
+ * webhooks (`WEBHOOK_BODY_LIMIT_BYTES`): their bodies are a few fields, and a public route
+ * (`POST /cadence/preview`) should not parse a megabyte for anyone who asks.
+ */
+export const BODY_LIMIT_BYTES = 64 * 1024;
 /** How often Node looks for requests past their headers or request timeout. */
 const CONNECTIONS_CHECK_MS = 1000;
 

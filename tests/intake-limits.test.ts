@@ -75,7 +75,7 @@ describe('slow clients', () => {
   it('cuts off a client that drips its body, and one that sends nothing at all', async () => {
     const { port } = await serve(fast);
     const head =
-      'POST /webhooks/hubspot HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n';
+      'POST /cadence/preview HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n';
     const body = await drip(port, head, ' ', 15_000);
     expect(body.cutOff).toBe(true);
     expect(body.answer).toMatch(/^HTTP\/1.1 408 /);
@@ -92,6 +92,29 @@ describe('slow clients', () => {
     expect(() => testConfig({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' })).toThrow(
       /HEADERS_TIMEOUT_MS: must not be longer than REQUEST_TIMEOUT_MS/,
     );
+  });
+});
+
+describe('work before authentication, off the webhooks', () => {
+  it('reads no body for an unknown route or an unauthenticated /reconcile, and caps other bodies at 64 KiB', async () => {
+    const { url } = await serve({ ADMIN_TOKEN: 'admin-token-0123456789abcdef' });
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const codeOf = async (response: Response) => [
+      response.status,
+      ((await response.json()) as { error: { code: string } }).error.code,
+    ];
+    // Not JSON: parsing it would have answered 400 invalid_json.
+    expect(await codeOf(await post('/nowhere', '{not json'))).toEqual([404, 'not_found']);
+    expect(
+      await codeOf(await post('/reconcile', '{not json', { authorization: 'Bearer x' })),
+    ).toEqual([401, 'invalid_token']);
+    const big = JSON.stringify({ createdAt: '2026-11-24T15:00:00Z', pad: 'x'.repeat(70_000) });
+    expect(await codeOf(await post('/cadence/preview', big))).toEqual([413, 'body_too_large']);
   });
 });
 

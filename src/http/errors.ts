@@ -182,9 +182,14 @@ export function clientErrors(log: Pick<FastifyBaseLogger, 'info'>) {
 
 /** JSON errors everywhere, never a stack trace; 4xx for bad input, 429/503 when the CRM fails. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => {
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
     note(request, { code: 'not_found' });
     return reply.code(404).send(body('not_found', `No route ${request.method} ${request.url}`));
+  };
+  // Answered before the body is read: a 1 MiB JSON body sent to no route is not parsed.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return notFound(request, reply);
   });
+  app.setNotFoundHandler(notFound);
   app.setErrorHandler((error, request, reply) => sendAnswer(reply, answerFor(error, request)));
 }

@@ -7,8 +7,15 @@ import { HttpError } from './errors.ts';
  */
 export function keepBodiesRaw(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
 }
+
+/** A webhook delivery larger than this is refused with 413 before it is parsed. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * The request's media type, lower-cased, without parameters: routes compare it exactly, so that

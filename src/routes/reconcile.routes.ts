@@ -26,9 +26,13 @@ const query = z.object({ since: z.iso.datetime({ offset: true }).optional() }).s
 export async function reconcileRoutes(app: FastifyInstance, options: ReconcileRoutesOptions) {
   const { adminToken, connector, pipeline, now, metrics } = options;
 
-  app.post('/reconcile', async (request) => {
+  // Authenticated before anything is read or parsed.
+  app.addHook('onRequest', async (request) => {
     requireAdminToken(adminToken, 'POST /reconcile is off: set ADMIN_TOKEN to use it');
     requireBearer(request, adminToken, 'ADMIN_TOKEN');
+  });
+
+  app.post('/reconcile', async (request) => {
     const { since } = parseInput(query, request.query, 'query');
     const at = now();
     const from = since === undefined ? at - HOUR_MS : Date.parse(since);
