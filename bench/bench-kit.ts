@@ -20,7 +20,12 @@ export const PUBLIC_URL = 'https://followup.example.com';
  * Starts the service as production does, listening on `port`, with quiet logs and hours open
  * all day (every new lead gets call 1 and email 1 at once, whatever time the bench runs).
  */
-export function startService(port: number, env: Record<string, string>): ChildProcess {
+export function startService(
+  port: number,
+  env: Record<string, string>,
+  /** Where its log lines go: nowhere by default, or an open file descriptor. */
+  stdout: 'ignore' | number = 'ignore',
+): ChildProcess {
   return spawn(process.execPath, ['src/server.ts'], {
     env: {
       ...process.env,
@@ -32,7 +37,7 @@ export function startService(port: number, env: Record<string, string>): ChildPr
       LEAD_CONTACT_HOURS: '00:00-24:00',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
 }
 

@@ -18,7 +18,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { startHubSpotEmulator } from '../tests/emulators/hubspot-emulator.ts';
@@ -110,7 +113,14 @@ print(
 let failed = false;
 for (const [crm, env] of Object.entries(services)) {
   const port = await freePort();
-  const service = startService(port, { ...common, ...env });
+  // Its log lines are written (masking and all, as in production) to a file, kept for a look.
+  const logFile = join(tmpdir(), `hostile-${crm}.log`);
+  const log = openSync(logFile, 'w');
+  const service = startService(port, { ...common, ...env }, log);
+  let exited = '';
+  service.once('exit', (code, signal) => {
+    exited = `the service exited (${signal ?? code}) during the run`;
+  });
   try {
     await ready(port);
     const baseline = await probed(port, async () => {
@@ -141,10 +151,15 @@ for (const [crm, env] of Object.entries(services)) {
     print(
       `\nslowloris: ${a.slowOpened} sockets opened, ${a.slowCut} cut off by the service (408) before the end; CRM calls recorded by the emulator: ${crmCalls}\n`,
     );
-    if (a.serverErrors > 0 || hostile.p99 > TARGET_P99_MS || hostile.failures > 0) failed = true;
+    if (exited) print(`**${exited}; see ${logFile}**\n`);
+    if (exited || a.serverErrors > 0 || hostile.p99 > TARGET_P99_MS || hostile.failures > 0)
+      failed = true;
   } finally {
-    service.kill('SIGTERM');
-    await once(service, 'exit');
+    if (!exited) {
+      service.kill('SIGTERM');
+      await once(service, 'exit');
+    }
+    closeSync(log);
   }
 }
 print(`load after: ${uptime()}`);

@@ -75,6 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answered before the body was read (refused at the door): closing the connection leaves
+    // the rest unread, where keep-alive would read and discard up to 1 MiB.
+    if (!request.raw.complete) reply.header('connection', 'close');
   });
   if (gate) metrics.watchGate(connector.name, gate);
   registerErrorHandling(app);

@@ -130,10 +130,10 @@ describe('Salesforce intake order: authenticate, shed, then parse', () => {
     ]);
     expect(big.length).toBeGreaterThan(MIB - 4096);
     expect(big.length).toBeLessThan(MIB);
-    expect(await faultOf(await t.outbound(big, null))).toEqual({
-      status: 401,
-      code: 'invalid_token',
-    });
+    const refused = await t.outbound(big, null);
+    // Refused unread: the connection is closed rather than kept alive by reading the rest.
+    expect(refused.headers.get('connection')).toBe('close');
+    expect(await faultOf(refused)).toEqual({ status: 401, code: 'invalid_token' });
     expect(await faultOf(await t.outbound(big))).toEqual({
       status: 403,
       code: 'wrong_organization',
