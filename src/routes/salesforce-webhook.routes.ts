@@ -43,6 +43,9 @@ export async function salesforceWebhookRoutes(
   options: SalesforceWebhookOptions,
 ) {
   const { orgId, webhookToken, outboundToken } = options;
+  if (outboundToken === undefined) {
+    app.log.warn('SALESFORCE_OUTBOUND_TOKEN is unset: outbound messages are refused (401)');
+  }
   // Each path authenticates before its body is read: outbound messages by the token in their
   // endpoint URL (they cannot carry a header of ours), callouts by their bearer token.
   webhookScope(app, 'salesforce', options, {

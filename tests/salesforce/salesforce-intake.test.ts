@@ -67,8 +67,12 @@ describe('Salesforce outbound messages authenticate by the token in their endpoi
     expect((await t.outbound(messageFor(id))).status).toBe(200);
   });
 
-  it('refuses outbound messages when no SALESFORCE_OUTBOUND_TOKEN is set', async () => {
-    t = await startSalesforceApp(TUESDAY_10AM, { SALESFORCE_OUTBOUND_TOKEN: '' });
+  it('refuses outbound messages when no SALESFORCE_OUTBOUND_TOKEN is set, and says so at start', async () => {
+    const logs = captureLogs('info');
+    t = await startSalesforceApp(TUESDAY_10AM, { SALESFORCE_OUTBOUND_TOKEN: '' }, 'token', {
+      logger: logs.logger,
+    });
+    expect(logs.take().join('\n')).toContain('SALESFORCE_OUTBOUND_TOKEN is unset');
     const id = newLead();
     expect((await faultOf(await t.outbound(messageFor(id)))).status).toBe(401);
     expect(t.emulator.tasksOf(id)).toEqual([]);
