@@ -96,9 +96,8 @@ describe('GET /metrics', () => {
     // Every request the emulator saw is counted once, by operation, and timed at the gate.
     const requests = count('crm_requests_total', { connector: 'hubspot', status: 'ok' });
     expect(requests).toBe(hubspot.emulator.requests.length);
-    expect(count('crm_requests_total', { operation: 'batch read of contacts', status: 'ok' })).toBe(
-      1,
-    );
+    // Three contacts: each read with its associations in one request (new contacts have none).
+    expect(count('crm_requests_total', { operation: 'read of a contact', status: 'ok' })).toBe(3);
     expect(count('crm_requests_total', { operation: 'batch create of tasks' })).toBe(1);
     expect(count('crm_request_duration_seconds_count', { connector: 'hubspot' })).toBe(requests);
     expect(count('crm_rate_limit_wait_seconds_count', { connector: 'hubspot' })).toBe(requests);

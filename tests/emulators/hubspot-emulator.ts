@@ -607,6 +607,44 @@ export async function startHubSpotEmulator(
       },
     ],
     [
+      // One record with the ids it is associated with: `?properties=a,b&associations=tasks,calls`.
+      // Like HubSpot, a type with no associated record is left out of `associations`.
+      'GET',
+      /^\/crm\/v3\/objects\/([\w-]+)\/(\d+)$/,
+      ([rawType, id], _b, query) => {
+        const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
+        const found = bucket(type).get(id ?? '');
+        if (!found || found.archived) {
+          throw new ApiError(404, {
+            status: 'error',
+            message: 'resource not found',
+            correlationId: randomUUID(),
+            category: 'OBJECT_NOT_FOUND',
+          });
+        }
+        // Lists come repeated (`properties=a&properties=b`, as the SDK sends them) or joined.
+        const list = (name: string) =>
+          query
+            .getAll(name)
+            .flatMap((v) => v.split(','))
+            .filter(Boolean);
+        const wanted = list('properties');
+        const links: Record<string, { results: { id: string; type: string }[] }> = {};
+        for (const raw of list('associations')) {
+          const to = TYPE_IDS[raw] ?? raw;
+          const ids = associated(type, found.id, to).filter((t) => !bucket(to).get(t)?.archived);
+          const singular = (name: string) => name.replace(/s$/, '');
+          const results = ids.map((t) => ({ id: t, type: `${singular(type)}_to_${singular(to)}` }));
+          if (results.length > 0) links[to] = { results };
+        }
+        const body = view(type, found, wanted);
+        return {
+          status: 200,
+          body: Object.keys(links).length > 0 ? { ...body, associations: links } : body,
+        };
+      },
+    ],
+    [
       'POST',
       /^\/crm\/v3\/objects\/([\w-]+)\/batch\/read$/,
       ([rawType], body) => {

@@ -172,7 +172,8 @@ function scopesOf(method: string, path: string): string[] {
       : ['crm.objects.contacts.read'];
   const association = /^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/.exec(path);
   if (association) return [...read(association[1]), ...read(association[2])];
-  const object = /^\/crm\/v3\/objects\/(\w+)(?:\/batch\/(\w+)|\/search)?$/.exec(path);
+  // A single record (`/objects/contacts/123`, read with its associations' ids) needs its read scope.
+  const object = /^\/crm\/v3\/objects\/(\w+)(?:\/batch\/(\w+)|\/search|\/\d+)?$/.exec(path);
   if (!object) throw new Error(`no scope known for ${method} ${path}`);
   const write = ['create', 'update', 'archive'].includes(object[2] ?? '');
   return write ? ['crm.objects.contacts.write'] : read(object[1]);

@@ -102,6 +102,26 @@ describe('HubSpot webhook: a new contact', () => {
     for (const id of ids) expect(openTasks(id)).toHaveLength(2);
   });
 
+  it('costs three API calls for a single new contact, as HubSpot sends them when traffic is light', async () => {
+    t = await startHubSpotApp(TUESDAY_10AM);
+    const id = newContact();
+    await expectOk(await t.deliver([created(id)]));
+    // The contact read with its associations (none yet), one task create, the twin check.
+    expect(t.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /crm/v3/objects/contacts/${id}`,
+      'POST /crm/v3/objects/tasks/batch/create',
+      'POST /crm/v4/associations/contacts/tasks/batch/read',
+    ]);
+    expect(openTasks(id)).toHaveLength(2);
+    // Once it has tasks, the same read finds them by their associations: one read of the tasks.
+    const before = t.emulator.requests.length;
+    await expectOk(await t.deliver([created(id)]));
+    expect(t.emulator.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /crm/v3/objects/contacts/${id}`,
+      'POST /crm/v3/objects/tasks/batch/read',
+    ]);
+  });
+
   it('creates no twin when the same delivery arrives twice', async () => {
     t = await startHubSpotApp(TUESDAY_10AM);
     const id = newContact();
