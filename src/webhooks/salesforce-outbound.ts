@@ -9,7 +9,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isLeadId, SALESFORCE_ID } from '../../connectors/salesforce/salesforce-id.ts';
 import { capped, ECHOED_TEXT_MAX } from '../http/mask.ts';
 import type { LeadsToDecide } from './delivery-plan.ts';
-import { forbiddenCharacter } from './xml-characters.ts';
+import { forbiddenCharacter, longXmlName, MAX_XML_NAME } from './xml-characters.ts';
 
 /** What an outbound message asks for: leads to re-decide, tasks to resolve, and the rest. */
 export interface OutboundPlan extends LeadsToDecide {
@@ -145,6 +145,13 @@ export function parseOutboundMessage(xml: string): OutboundParse {
   const forbidden = forbiddenCharacter(xml);
   if (forbidden !== undefined) {
     return { ok: false, code: 'invalid_xml', reason: `a character XML forbids: ${forbidden}` };
+  }
+  if (longXmlName(xml)) {
+    return {
+      ok: false,
+      code: 'invalid_xml',
+      reason: `a name longer than ${MAX_XML_NAME} characters`,
+    };
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {

@@ -28,3 +28,31 @@ export function forbiddenCharacter(xml: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Names of elements and attributes longer than this are refused before the XML is validated:
+ * Salesforce's are API names of at most 80 characters plus a prefix, and the validator's cost
+ * grows steeply with a name's length (a 1 MiB tag name took it 120–200 ms).
+ */
+export const MAX_XML_NAME = 256;
+
+const isNameEnd = (code: number) =>
+  code === 0x20 || code === 0x9 || code === 0xa || code === 0xd || code === 0x3e || code === 0x2f;
+
+/** Whether any element name (after `<` or `</`) is longer than `max`: one linear pass. */
+export function longXmlName(xml: string, max = MAX_XML_NAME): boolean {
+  let run = -1;
+  for (let i = 0; i < xml.length; i++) {
+    const code = xml.charCodeAt(i);
+    if (code === 0x3c) {
+      const next = xml.charCodeAt(i + 1);
+      // Comments, CDATA and processing instructions (`<!`, `<?`) hold text, not a name.
+      run = next === 0x21 || next === 0x3f ? -1 : 0;
+      if (next === 0x2f) i++;
+    } else if (run >= 0) {
+      if (isNameEnd(code) || code === 0x3d) run = -1;
+      else if (++run > max) return true;
+    }
+  }
+  return false;
+}
