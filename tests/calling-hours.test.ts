@@ -78,6 +78,20 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
     for (const call of calls(p)) expect(local(call.dueAt, 'Asia/Tokyo').weekday).toBeLessThan(6);
   });
 
+  it('a Tokyo lead arriving in the rep’s night is called at the next opening of its window, not at once', async () => {
+    // 01:23 in New York is 14:23 in Tokyo: inside the lead's window, but in the stretch of it
+    // that follows the team's previous day. A call due now would be worked at 09:00 New York,
+    // 22:00 in Tokyo; it is due at the opening of the stretch after the team's day instead.
+    const body = { createdAt: '2026-04-16T01:23:00-04:00', phone: '+81 3 1234 5678' };
+    const p = await preview({}, body);
+    expectCallsInsideLeadWindow(p, body);
+    const first = calls(p)[0];
+    expect(first?.reason).toBe('lead_window_only');
+    expect(local(first?.dueAt ?? '', 'America/New_York').toFormat('ccc HH:mm')).toBe('Thu 19:00');
+    expect(local(first?.dueAt ?? '', 'Asia/Tokyo').toFormat('ccc HH:mm')).toBe('Fri 08:00');
+    expect(first?.body).toMatch(/^Outside your hours: 08:00 in Tokyo is 19:00 in New York\./);
+  });
+
   it('never calls a Sydney lead on a Sydney weekend', async () => {
     const body = { createdAt: '2026-04-16T10:00:00-04:00', phone: '+61 2 9876 5432' };
     const p = await preview({}, body);

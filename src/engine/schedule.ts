@@ -20,8 +20,13 @@ export interface ReasonedOpening extends Opening {
 
 // Far enough to cross any holiday season; a schedule with no opening in a year is misconfigured.
 const SEARCH_DAYS = 370;
-/** Where the lead's window ends before the team's day starts, the rep gets its last hour. */
-const LAST_SLOT = HOUR;
+/**
+ * Where the lead's window and the team's day never meet, the rep gets one hour of the window:
+ * its first when it opens after the team closes, its last when it closes before the team opens.
+ * Not the whole stretch: a lead arriving in the middle of it would get a call due at once, in
+ * the rep's night, and worked the next morning when the lead's window is long shut.
+ */
+const SLOT = HOUR;
 const MAX_CACHED = 100_000;
 const teamDays = new WeakMap<Schedule, Map<number, Opening[]>>();
 
@@ -50,8 +55,8 @@ function gap(a: Opening, b: Opening): number {
 
 /**
  * On a working day whose hours the lead's window does not meet, the stretch of that window
- * closest to them (a day either side): its start when it opens after the team closes, its last
- * hour when it closes before the team opens. Ties go to the later stretch, the lead's morning.
+ * closest to them (a day either side): its first hour when it opens after the team closes, its
+ * last hour when it closes before the team opens. Ties go to the later stretch, the lead's morning.
  * A stretch that meets another working day's hours is left to that day: the overlap wins.
  */
 function closestStretch(
@@ -77,8 +82,8 @@ function closestStretch(
   }
   if (!best) return undefined;
   return best.end <= first.start
-    ? { start: Math.max(best.start, best.end - LAST_SLOT), end: best.end }
-    : best;
+    ? { start: Math.max(best.start, best.end - SLOT), end: best.end }
+    : { start: best.start, end: Math.min(best.end, best.start + SLOT) };
 }
 
 /**
