@@ -1,7 +1,16 @@
+import {
+  activityKey,
+  creditFor,
+  DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES,
+  matchAttempts,
+  outsideOf,
+} from './attempts.ts';
 import { leadPlace } from './lead-window.ts';
+import { MINUTE } from './local-days.ts';
 import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
 import { outsideHoursLine } from './task-text.ts';
 import {
+  type Activity,
   type Cadence,
   type CadenceState,
   type CadenceStep,
@@ -15,6 +24,7 @@ import {
   type Schedule,
   type StopReason,
   type TaskClosure,
+  type TaskCompletion,
   type TaskDraft,
   type TaskReassignment,
 } from './types.ts';
@@ -104,12 +114,14 @@ export function plan(
   const keep: string[] = [];
   const create: TaskDraft[] = [];
   const reassign: TaskReassignment[] = [];
+  const complete: TaskCompletion[] = [];
   const open = (t: CadenceTask) => t.status === 'open';
 
   const stop = stopReason(snapshot);
   if (stop) {
     for (const t of snapshot.tasks.filter(open)) close.push({ taskId: t.id, reason: stop });
-    return { leadId, state: { status: 'stopped', reason: stop }, create, close, reassign, keep };
+    const state = { status: 'stopped', reason: stop } as const;
+    return { leadId, state, create, close, complete, reassign, keep };
   }
 
   // Open tasks of another cadence or of a step that no longer exists are left over from a change.
@@ -122,7 +134,10 @@ export function plan(
 
   const blocked = blockedChannels(snapshot);
   const place = leadPlace(snapshot.lead);
-  const attempts = place.cap ? attemptTimes(snapshot) : [];
+  const { outside } = matchAttempts(snapshot.tasks, snapshot.activities);
+  const leadMs =
+    (schedule.loggedAttemptLeadMinutes ?? DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES) * MINUTE;
+  const attempts = place.cap ? attemptTimes(snapshot.tasks, outside) : [];
   const results: TrackResult[] = [];
   for (const channel of CHANNELS) {
     const indexes = cadence.steps.flatMap((s, i) => (s.channel === channel ? [i + 1] : []));
@@ -139,7 +154,14 @@ export function plan(
     // At most one open task per channel: the earliest step wins, any twin or later one closes.
     const [kept, ...extra] = tasks.filter(open).sort((a, b) => a.step - b.step || byAge(a, b));
     for (const t of extra) close.push({ taskId: t.id, reason: 'duplicate' });
-    if (kept) {
+    let track = { tasks, outside: outside.length === 0 ? outside : outsideOf(outside, channel) };
+    const logged = kept && creditFor(kept, track.outside, leadMs);
+    if (kept && logged) {
+      // The rep made this step's attempt outside the task list: it is done, at the logged time.
+      const credit = completion(kept, logged);
+      complete.push(credit);
+      track = completedBy(track, kept, credit, logged);
+    } else if (kept) {
       keep.push(kept.id);
       // The rep who owns the lead now works its open tasks; an unowned lead leaves them be.
       const owner = snapshot.lead.ownerId;
@@ -152,21 +174,23 @@ export function plan(
     // Only completed steps count: a task the service closed itself (opt-out, lead closed,
     // cadence changed) leaves its step to do, so the track resumes there when the reason goes
     // away. A step whose task was deleted is skipped: progress is the furthest step completed.
-    const completed = tasks.filter((t) => t.status === 'completed');
+    const completed = track.tasks.filter((t) => t.status === 'completed');
     const done = completed.reduce<CadenceTask | undefined>(
       (far, t) =>
         !far || t.step > far.step || (t.step === far.step && doneAt(t) < doneAt(far)) ? t : far,
       undefined,
     );
+    // Caps count every attempt: steps completed plus attempts logged outside the cadence.
+    const made = new Set(completed.map((t) => t.step)).size + track.outside.length;
     const next = indexes.find((i) => i > (done?.step ?? 0));
-    if (next === undefined) {
+    if (next === undefined || made >= indexes.length) {
       results.push('done');
       continue;
     }
     const when = timing(cadence.steps[next - 1] as CadenceStep, {
       snapshot,
       place,
-      previousDone: done ? doneAt(done) : undefined,
+      previousDone: lastAttempt(done, track.outside),
       attempts,
       now,
       schedule,
@@ -176,14 +200,49 @@ export function plan(
       attempts.push(when.dueAt);
       attempts.sort((a, b) => b - a);
     }
-    // Titles count attempts made, not steps passed: "Call 1 of 6" when no call was made.
-    const made = new Set(completed.map((t) => t.step)).size;
-    const position = { nth: Math.min(made + 1, indexes.length), of: indexes.length };
+    // Titles count attempts made, not steps passed: "Call 4 of 6" after three logged calls.
+    const position = { nth: made + 1, of: indexes.length };
     create.push(draft(snapshot, cadence, next, position, when, schedule.teamZone));
     results.push('active');
   }
 
-  return { leadId, state: overall(results), create, close, reassign, keep };
+  return { leadId, state: overall(results), create, close, complete, reassign, keep };
+}
+
+interface Track {
+  readonly tasks: readonly CadenceTask[];
+  /** Attempts of the track's channel logged outside the cadence. */
+  readonly outside: readonly Activity[];
+}
+
+function completion(task: CadenceTask, logged: Activity): TaskCompletion {
+  const { channel, at, outcome } = logged;
+  return { taskId: task.id, channel, activity: activityKey(logged), at, outcome };
+}
+
+/** The track as it is once `task` is completed from the logged attempt. */
+function completedBy(track: Track, task: CadenceTask, credit: TaskCompletion, logged: Activity) {
+  const done: CadenceTask = {
+    ...task,
+    status: 'completed',
+    doneAt: credit.at,
+    outcome: credit.outcome,
+    credit: credit.activity,
+  };
+  return {
+    tasks: track.tasks.map((t) => (t === task ? done : t)),
+    outside: track.outside.filter((a) => a !== logged),
+  };
+}
+
+/** The next step counts from the latest attempt of its channel, in the cadence or not. */
+function lastAttempt(done: CadenceTask | undefined, outside: readonly Activity[]) {
+  let last = done ? doneAt(done) : undefined;
+  for (const a of outside) {
+    const at = Date.parse(a.at);
+    if (last === undefined || at > last) last = at;
+  }
+  return last;
 }
 
 function overall(results: readonly TrackResult[]): CadenceState {

@@ -1,8 +1,10 @@
 /** When a cadence step falls: its earliest moment, the per-24-hour cap, and the opening. */
+import { doneAt } from './attempts.ts';
 import { explainHoliday, type LeadPlace } from './lead-window.ts';
 import { DAY, MINUTE } from './local-days.ts';
 import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
 import type {
+  Activity,
   CadenceStep,
   CadenceTask,
   Channel,
@@ -14,10 +16,7 @@ import type {
 /** Channels the law limits to the lead's window: the rep talks to or texts the lead. */
 export const HARD: ReadonlySet<Channel> = new Set(['call', 'sms']);
 
-/** When a task was done (its due time while it is open). */
-export function doneAt(task: CadenceTask): number {
-  return Date.parse(task.doneAt ?? task.dueAt);
-}
+export { doneAt };
 
 export interface Timing {
   readonly reminderAt: number;
@@ -84,13 +83,17 @@ export function timing(step: CadenceStep, input: TimingInput): Timing {
 }
 
 /**
- * When calls and texts were made (completed tasks, logged activities) or are planned (open
- * tasks, due), newest first.
+ * When calls and texts were made (completed tasks, attempts logged outside the cadence) or are
+ * planned (open tasks, due), newest first. A logged call that is a completed task's own attempt
+ * counts once.
  */
-export function attemptTimes({ tasks, activities }: LeadSnapshot): number[] {
+export function attemptTimes(
+  tasks: readonly CadenceTask[],
+  outside: readonly Activity[],
+): number[] {
   const times = [
     ...tasks.filter((t) => t.status !== 'closed' && HARD.has(t.channel)).map(doneAt),
-    ...activities.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
+    ...outside.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
   ];
   return times.sort((a, b) => b - a);
 }

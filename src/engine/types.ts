@@ -112,6 +112,11 @@ export interface Schedule {
   readonly isHoliday: DayOff;
   /** True when `isoDate` is a public holiday in `country` (lead-local date); unset: none. */
   readonly leadHolidays?: (country: string, isoDate: string) => boolean;
+  /**
+   * How long before an open step became due a logged attempt of its channel still completes
+   * it, in minutes (`LOGGED_ATTEMPT_LEAD_MINUTES`); unset: 15.
+   */
+  readonly loggedAttemptLeadMinutes?: number;
 }
 
 export type TaskStatus = 'open' | 'completed' | 'closed';
@@ -126,14 +131,20 @@ export interface CadenceTask {
   readonly status: TaskStatus;
   readonly createdAt: string;
   readonly dueAt: string;
+  /** When the rep is reminded, the moment the step became due (unset: `dueAt`). */
+  readonly reminderAt?: string;
   /** When it was completed or closed. */
   readonly doneAt?: string;
   readonly outcome?: Outcome;
   readonly ownerId?: string;
+  /** Key of the logged attempt that completed it (see `activityKey`), read from its marker. */
+  readonly credit?: string;
 }
 
 /** A call, email or other touch logged on the lead, whether or not it came from a cadence task. */
 export interface Activity {
+  /** The CRM's id of the logged call or email: a completed task names it as its credit. */
+  readonly id?: string;
   readonly channel: Channel;
   readonly at: string;
   readonly outcome: Outcome;
@@ -203,6 +214,17 @@ export interface TaskClosure {
   readonly reason: CloseReason;
 }
 
+/** An open cadence task completed by an attempt logged outside the task list. */
+export interface TaskCompletion {
+  readonly taskId: string;
+  readonly channel: Channel;
+  /** `activityKey` of the logged attempt: written on the task so it is credited once. */
+  readonly activity: string;
+  /** When the attempt was made (ISO): the task's completion time for the cadence. */
+  readonly at: string;
+  readonly outcome: Outcome;
+}
+
 /** An open cadence task that moves to the lead's current owner. */
 export interface TaskReassignment {
   readonly taskId: string;
@@ -214,6 +236,8 @@ export interface Decision {
   readonly state: CadenceState;
   readonly create: readonly TaskDraft[];
   readonly close: readonly TaskClosure[];
+  /** Open tasks an attempt logged outside the task list has done. */
+  readonly complete: readonly TaskCompletion[];
   /** Kept tasks whose owner is no longer the lead's owner. */
   readonly reassign: readonly TaskReassignment[];
   /** Ids of open cadence tasks that stay open (reassigned or not). */

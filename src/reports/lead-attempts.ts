@@ -1,4 +1,5 @@
 import type { LeadRecord } from '../../connectors/crm-connector.port.ts';
+import { doneAt, isLoggedAttempt, matchAttempts, SAME_ATTEMPT_MS } from '../engine/attempts.ts';
 import {
   type Activity,
   type Cadence,
@@ -8,8 +9,6 @@ import {
   REACHED_OUTCOMES,
 } from '../engine/types.ts';
 
-/** A completed task this close to a logged call/email of its channel is that same attempt. */
-export const SAME_ATTEMPT_MS = 15 * 60_000;
 /** Records this little before the lead's creation are clock skew between systems, not history. */
 export const CLOCK_SKEW_MS = 60_000;
 
@@ -58,48 +57,45 @@ function isAttemptChannel(channel: Channel): channel is AttemptChannel {
   return channel === 'call' || channel === 'email';
 }
 
-function isReached(outcome: Outcome | undefined): boolean {
-  return outcome !== undefined && REACHED_OUTCOMES.has(outcome);
+/** A logged call or email made by the rep: the engine's definition, on the report's channels. */
+function isAttempt(a: Activity): boolean {
+  return isAttemptChannel(a.channel) && isLoggedAttempt(a);
 }
 
-/** A reply is the lead's message, not the rep's attempt. */
-function isLoggedAttempt(a: Activity): boolean {
-  return isAttemptChannel(a.channel) && a.outcome !== 'replied';
+function isReached(outcome: Outcome | undefined): boolean {
+  return outcome !== undefined && REACHED_OUTCOMES.has(outcome);
 }
 
 function timed(channel: AttemptChannel, at: string, outcome: Outcome | undefined): Timed {
   return { channel, at, time: Date.parse(at), ...(outcome === undefined ? {} : { outcome }) };
 }
 
-/** Completed call/email cadence tasks, at the time they were ticked. */
-function doneTasks(tasks: readonly CadenceTask[]): Timed[] {
-  return tasks
-    .filter((t) => t.status === 'completed' && isAttemptChannel(t.channel))
-    .map((t) => timed(t.channel as AttemptChannel, t.doneAt ?? t.dueAt, t.outcome));
-}
+const timedActivity = (a: Activity) => timed(a.channel as AttemptChannel, a.at, a.outcome);
 
 /**
- * Logged attempts plus the done tasks that no logged attempt of their channel accounts for.
- * Pairs within {@link SAME_ATTEMPT_MS} are matched closest first, each side at most once.
+ * Logged attempts plus the done tasks that no logged attempt of their channel accounts for, as
+ * the engine pairs them ({@link matchAttempts}): one attempt each.
  */
-function mergeTasks(logged: readonly Timed[], done: readonly Timed[]): Timed[] {
-  const pairs = done
-    .flatMap((task) => logged.map((a) => ({ task, a, gap: Math.abs(a.time - task.time) })))
-    .filter(({ task, a, gap }) => a.channel === task.channel && gap <= SAME_ATTEMPT_MS)
-    .sort((x, y) => x.gap - y.gap || x.task.time - y.task.time);
-  const merged = new Map<Timed, Timed>();
-  const absorbed = new Set<Timed>();
-  for (const { task, a } of pairs) {
-    if (merged.has(a) || absorbed.has(task)) continue;
-    absorbed.add(task);
-    merged.set(a, onlyTaskReached(a, task) ? { ...a, outcome: task.outcome } : a);
+function mergeTasks(logged: readonly Activity[], done: readonly CadenceTask[]): Timed[] {
+  const { pairs } = matchAttempts(done, logged);
+  const merged = new Map<Activity, Timed>();
+  for (const [task, a] of pairs) {
+    const taskOutcome = task.outcome;
+    merged.set(
+      a,
+      onlyTaskReached(a.outcome, taskOutcome)
+        ? timed(a.channel as AttemptChannel, a.at, taskOutcome)
+        : timedActivity(a),
+    );
   }
-  const unmatched = done.filter((task) => !absorbed.has(task));
-  return [...logged.map((a) => merged.get(a) ?? a), ...unmatched];
+  const unmatched = done
+    .filter((task) => !pairs.has(task))
+    .map((t) => timed(t.channel as AttemptChannel, t.doneAt ?? t.dueAt, t.outcome));
+  return [...logged.map((a) => merged.get(a) ?? timedActivity(a)), ...unmatched];
 }
 
-function onlyTaskReached(logged: Timed, task: Timed): boolean {
-  return isReached(task.outcome) && !isReached(logged.outcome);
+function onlyTaskReached(logged: Outcome | undefined, task: Outcome | undefined): boolean {
+  return isReached(task) && !isReached(logged);
 }
 
 /**
@@ -141,18 +137,13 @@ export function attemptsOf(record: LeadRecord, options: AttemptsOfOptions = {}):
   const { createdAt } = record.lead;
   const earliest = Date.parse(createdAt) - CLOCK_SKEW_MS;
   const kept = (time: number): boolean => Number.isFinite(time) && !(time < earliest);
-  const logged = record.activities
-    .filter(isLoggedAttempt)
-    .map((a) => timed(a.channel as AttemptChannel, a.at, a.outcome));
-  const done = doneTasks(record.tasks).filter((t) => kept(t.time));
-  const attempts = mergeTasks(
-    logged.filter((a) => kept(a.time)),
-    done,
-  ).sort((a, b) => a.time - b.time);
+  const logged = record.activities.filter((a) => isAttempt(a) && kept(Date.parse(a.at)));
+  const done = record.tasks.filter(
+    (t) => t.status === 'completed' && isAttemptChannel(t.channel) && kept(doneAt(t)),
+  );
+  const attempts = mergeTasks(logged, done).sort((a, b) => a.time - b.time);
   const contacts = [
-    ...record.activities
-      .filter((a) => !isLoggedAttempt(a) && isReached(a.outcome))
-      .map((a) => a.at),
+    ...record.activities.filter((a) => !isAttempt(a) && isReached(a.outcome)).map((a) => a.at),
     ...record.tasks
       .filter(
         (t) => t.status === 'completed' && !isAttemptChannel(t.channel) && isReached(t.outcome),
