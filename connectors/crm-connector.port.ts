@@ -3,6 +3,7 @@ import type {
   CadenceTask,
   Channel,
   TaskClosure,
+  TaskCompletion,
   TaskDraft,
   TaskReassignment,
 } from '../src/engine/types.ts';
@@ -42,6 +43,8 @@ export interface LeadChanges {
   readonly leadId: string;
   readonly create: readonly TaskDraft[];
   readonly close: readonly TaskClosure[];
+  /** Open tasks to complete with the logged attempt noted on them; unset: none. */
+  readonly complete?: readonly TaskCompletion[];
   readonly reassign: readonly TaskReassignment[];
 }
 

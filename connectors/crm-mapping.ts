@@ -1,5 +1,11 @@
 /** What the HubSpot and Salesforce mappings share: field text, lead rules, the task marker. */
-import { CHANNELS, type Channel } from '../src/engine/types.ts';
+import {
+  CHANNELS,
+  type Channel,
+  OUTCOMES,
+  type Outcome,
+  type TaskCompletion,
+} from '../src/engine/types.ts';
 
 /** A field's trimmed text, or `undefined` when it is empty. */
 export const text = (value: string | null | undefined): string | undefined =>
@@ -52,4 +58,32 @@ export function markerReader(leadId: string): (text: string) => Marker | undefin
     if (channel === undefined || cadenceId === undefined) return undefined;
     return { channel: channel as Channel, cadenceId, step: Number(step) };
   };
+}
+
+/** What a completed task says about the logged attempt that completed it. */
+export interface CompletionNote {
+  readonly credit: string;
+  readonly doneAt: string;
+  readonly outcome: Outcome;
+}
+
+/**
+ * The line written on a task completed from a call or email logged outside the task list. It
+ * names the logged attempt, so the attempt is credited to one step only, and its time, which is
+ * when the step was done (the CRM's own completion time is when the service wrote).
+ */
+export function completionLine(completion: TaskCompletion): string {
+  const { channel, activity, at, outcome } = completion;
+  return `Lead follow-up: done by the logged ${channel} ${activity} at ${at}, outcome ${outcome} (keep this line: it credits that ${channel} to this step)`;
+}
+
+const COMPLETION = new RegExp(
+  `Lead follow-up: done by the logged (?:${CHANNELS.join('|')}) (\\S{1,128}) at (\\S{1,40}), outcome (${OUTCOMES.join('|')})\\b`,
+);
+
+/** Reads the completion line back; `undefined` for a task the rep completed. */
+export function readCompletion(value: string): CompletionNote | undefined {
+  const [, credit, at, outcome] = COMPLETION.exec(value) ?? [];
+  if (credit === undefined || at === undefined || Number.isNaN(Date.parse(at))) return undefined;
+  return { credit, doneAt: new Date(at).toISOString(), outcome: outcome as Outcome };
 }

@@ -111,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     callingRules: config.callingRules,
     now,
   });
-  if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline });
+  if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline, now });
   await app.register(reconcileRoutes, {
     adminToken: config.adminToken,
     connector,

@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
-import type { CadenceTask } from '../../src/engine/types.ts';
+import type { CadenceTask, TaskCompletion } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
@@ -19,6 +19,7 @@ import {
   activityFromEmail,
   CALL_PROPERTIES,
   cadenceTaskFrom,
+  completedTaskProperties,
   contactProperties,
   EMAIL_PROPERTIES,
   type HubSpotRecord,
@@ -382,6 +383,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         keep(await create(part.map((input) => withOwner(input, options.defaultOwnerId))));
       }
     }
+    await completeTasks(changes.flatMap(({ complete = [] }) => complete));
     for (const part of chunks(updates, BATCH)) {
       try {
         await call('batch update of tasks', async () =>
@@ -396,6 +398,36 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       await call('batch archive of tasks', () => tasks.archive({ inputs: part }));
     }
     return created;
+  }
+
+  /**
+   * Completes tasks from logged attempts. HubSpot replaces a property whole, so the bodies are
+   * read first and written back with the completion line; a task a rep completed or deleted
+   * meanwhile is left as it is.
+   */
+  async function completeTasks(completions: readonly TaskCompletion[]): Promise<void> {
+    if (completions.length === 0) return;
+    const ids = completions.map((c) => c.taskId);
+    const current = await readObjects('tasks', ids, ['hs_task_body', 'hs_task_status']);
+    const open = new Map(
+      current.filter((t) => t.properties.hs_task_status !== 'COMPLETED').map((t) => [t.id, t]),
+    );
+    const inputs = completions.flatMap((c) => {
+      const task = open.get(c.taskId);
+      if (!task) return [];
+      return [
+        {
+          id: c.taskId,
+          properties: completedTaskProperties(task.properties.hs_task_body ?? '', c),
+        },
+      ];
+    });
+    const tasks = client.crm.objects.tasks.batchApi;
+    for (const part of chunks(inputs, BATCH)) {
+      await call('batch completion of tasks', async () =>
+        resultsOf(await tasks.update({ inputs: part })),
+      );
+    }
   }
 
   async function leadsOfActivities(refs: readonly ActivityRef[]): Promise<string[]> {

@@ -8,10 +8,18 @@ import type {
   Channel,
   Outcome,
   Priority,
+  TaskCompletion,
   TaskDraft,
 } from '../../src/engine/types.ts';
 import type { CrmLead } from '../crm-connector.port.ts';
-import { type LeadRules, markerLine, markerReader, text } from '../crm-mapping.ts';
+import {
+  completionLine,
+  type LeadRules,
+  markerLine,
+  markerReader,
+  readCompletion,
+  text,
+} from '../crm-mapping.ts';
 
 type Properties = Readonly<Record<string, string | null | undefined>>;
 
@@ -74,6 +82,7 @@ export const TASK_PROPERTIES = [
   'hs_createdate',
   'hs_task_completion_date',
   'hs_lastmodifieddate',
+  'hs_task_reminders',
 ];
 
 export const CALL_PROPERTIES = ['hs_timestamp', 'hs_call_disposition', 'hs_call_status'];
@@ -222,17 +231,23 @@ export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
   const completed = p.hs_task_status === 'COMPLETED';
   const createdAt = isoOf(p.hs_createdate) ?? new Date(task.createdAt ?? 0).toISOString();
   const dueAt = isoOf(p.hs_timestamp) ?? createdAt;
+  // A task completed from a logged attempt was done when the attempt was made.
+  const logged = completed ? readCompletion(p.hs_task_body ?? '') : undefined;
   const doneAt = completed
-    ? (isoOf(p.hs_task_completion_date) ?? isoOf(p.hs_lastmodifieddate))
+    ? (logged?.doneAt ?? isoOf(p.hs_task_completion_date) ?? isoOf(p.hs_lastmodifieddate))
     : undefined;
   const ownerId = text(p.hubspot_owner_id);
+  // The first of the reminders this service sets is the moment the step became due.
+  const reminderAt = isoOf(text(p.hs_task_reminders)?.split(';')[0]);
   return {
     id: task.id,
     ...marker,
     status: completed ? 'completed' : 'open',
     createdAt,
     dueAt,
+    ...(reminderAt === undefined ? {} : { reminderAt }),
     ...(doneAt === undefined ? {} : { doneAt }),
+    ...(logged === undefined ? {} : { credit: logged.credit, outcome: logged.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
   };
 }
@@ -245,12 +260,27 @@ export function activityFromCall(call: HubSpotRecord): Activity | undefined {
   // Without a known disposition a logged call is an attempt (busy when the dialer said so).
   const outcome: Outcome =
     (disposition && CALL_OUTCOMES[disposition]) || (status === 'BUSY' ? 'busy' : 'no_answer');
-  return { channel: 'call', at, outcome };
+  return { id: call.id, channel: 'call', at, outcome };
 }
 
 export function activityFromEmail(email: HubSpotRecord): Activity | undefined {
   const at = isoOf(email.properties.hs_timestamp);
   if (at === undefined) return undefined;
   const incoming = email.properties.hs_email_direction === 'INCOMING_EMAIL';
-  return { channel: 'email', at, outcome: incoming ? 'replied' : 'sent' };
+  return { id: email.id, channel: 'email', at, outcome: incoming ? 'replied' : 'sent' };
+}
+
+/**
+ * The properties that complete a cadence task from a logged attempt: its body keeps what it
+ * said and gains the completion line (HubSpot replaces a property whole, so `body` is the body
+ * read just before).
+ */
+export function completedTaskProperties(
+  body: string,
+  completion: TaskCompletion,
+): Record<string, string> {
+  return {
+    hs_task_status: 'COMPLETED',
+    hs_task_body: `${body}<p>${escapeHtml(completionLine(completion))}</p>`,
+  };
 }

@@ -1,8 +1,11 @@
 import type { CadenceTask, Channel, Outcome } from '../../src/engine/types.ts';
 import type { CrmConnector, LeadChanges, LeadRecord } from '../crm-connector.port.ts';
+import { completionLine, readCompletion } from '../crm-mapping.ts';
 import {
+  type NewSandboxActivity,
   type NewSandboxLead,
   OPEN_STATUSES,
+  type SandboxActivity,
   type SandboxLead,
   type SandboxLeadPatch,
   type SandboxTask,
@@ -21,6 +24,9 @@ export interface SandboxCrm extends CrmConnector {
   getTask(id: string): SandboxTask | undefined;
   updateLead(id: string, patch: SandboxLeadPatch): SandboxLead | undefined;
   completeTask(id: string, outcome: Outcome): CompleteResult;
+  /** Logs a call or email on the lead, as a dialer or a rep would; `undefined`: no such lead. */
+  logActivity(leadId: string, input: NewSandboxActivity): SandboxActivity | undefined;
+  activitiesOf(leadId: string): SandboxActivity[];
 }
 
 function optedOut(lead: SandboxLead): Channel[] {
@@ -31,7 +37,9 @@ function optedOut(lead: SandboxLead): Channel[] {
 }
 
 function toCadenceTask(t: SandboxTask): CadenceTask {
-  const doneAt = t.completedAt ?? t.closedAt;
+  // A task completed from a logged attempt was done when the attempt was made.
+  const logged = t.status === 'completed' ? readCompletion(t.body) : undefined;
+  const doneAt = logged?.doneAt ?? t.completedAt ?? t.closedAt;
   return {
     id: t.id,
     cadenceId: t.cadenceId,
@@ -40,13 +48,19 @@ function toCadenceTask(t: SandboxTask): CadenceTask {
     status: t.status,
     createdAt: t.createdAt,
     dueAt: t.dueAt,
+    reminderAt: t.reminderAt,
     ...(doneAt === undefined ? {} : { doneAt }),
+    ...(logged === undefined ? {} : { credit: logged.credit }),
     ...(t.outcome === undefined ? {} : { outcome: t.outcome }),
     ...(t.ownerId === undefined ? {} : { ownerId: t.ownerId }),
   };
 }
 
-function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord {
+function toRecord(
+  lead: SandboxLead,
+  tasks: readonly SandboxTask[],
+  activities: readonly SandboxActivity[],
+): LeadRecord {
   const { id, name, company, ownerId, createdAt, timezone, phone, country, state } = lead;
   return {
     lead: {
@@ -65,8 +79,7 @@ function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord 
       optedOut: optedOut(lead),
     },
     tasks: tasks.map(toCadenceTask),
-    // Completing a sandbox task is how a call or email gets logged, so outcomes live on the tasks.
-    activities: [],
+    activities: activities.map(({ id, channel, at, outcome }) => ({ id, channel, at, outcome })),
   };
 }
 
@@ -74,15 +87,17 @@ function toRecord(lead: SandboxLead, tasks: readonly SandboxTask[]): LeadRecord 
 export function createSandboxCrm(now: () => number): SandboxCrm {
   const leads = new Map<string, SandboxLead>();
   const tasks = new Map<string, SandboxTask>();
-  const sequences = { lead: 0, task: 0 };
-  const nextId = (kind: 'lead' | 'task') => `${kind}-${++sequences[kind]}`;
+  const activities = new Map<string, SandboxActivity[]>();
+  const sequences = { lead: 0, task: 0, activity: 0 };
+  const nextId = (kind: keyof typeof sequences) => `${kind}-${++sequences[kind]}`;
+  const activitiesOf = (leadId: string) => activities.get(leadId) ?? [];
   const iso = () => new Date(now()).toISOString();
   // Task ids per lead, so reading one lead's tasks does not scan every task ever written.
   const taskIdsByLead = new Map<string, string[]>();
   const tasksOf = (leadId: string): SandboxTask[] =>
     (taskIdsByLead.get(leadId) ?? []).flatMap((id) => tasks.get(id) ?? []);
 
-  function apply({ leadId, create, close, reassign }: LeadChanges): void {
+  function apply({ leadId, create, close, complete = [], reassign }: LeadChanges): void {
     // A task this service closed is gone as far as the cadence goes (HubSpot and Salesforce
     // delete it): its step may be created again when the cadence resumes.
     const existingKeys = new Set(
@@ -120,6 +135,19 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       if (task?.status !== 'open') continue;
       tasks.set(taskId, { ...task, status: 'closed', closedAt: iso(), closeReason: reason });
     }
+    for (const done of complete) {
+      const task = tasks.get(done.taskId);
+      if (task?.status !== 'open') continue;
+      const body = `${task.body}\n\n${completionLine(done)}`;
+      const completedAt = iso();
+      tasks.set(task.id, {
+        ...task,
+        status: 'completed',
+        completedAt,
+        outcome: done.outcome,
+        body,
+      });
+    }
     for (const { taskId, ownerId } of reassign) {
       const task = tasks.get(taskId);
       if (task?.status === 'open') tasks.set(taskId, { ...task, ownerId });
@@ -132,7 +160,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       const records = new Map<string, LeadRecord>();
       for (const id of ids) {
         const lead = leads.get(id);
-        if (lead) records.set(id, toRecord(lead, tasksOf(id)));
+        if (lead) records.set(id, toRecord(lead, tasksOf(id), activitiesOf(id)));
       }
       return records;
     },
@@ -141,9 +169,10 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       return [];
     },
     async leadsOfActivities(refs) {
+      const logged = new Map([...activities.values()].flat().map((a) => [a.id, a.leadId]));
       const ids = refs.flatMap((ref) => {
-        const task = ref.kind === 'task' ? tasks.get(ref.id) : undefined;
-        return task ? [task.leadId] : [];
+        const leadId = ref.kind === 'task' ? tasks.get(ref.id)?.leadId : logged.get(ref.id);
+        return leadId === undefined ? [] : [leadId];
       });
       return [...new Set(ids)];
     },
@@ -158,6 +187,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       for (const t of tasks.values()) {
         if (after(t.createdAt) || after(t.completedAt) || after(t.closedAt)) touched.add(t.leadId);
       }
+      for (const a of [...activities.values()].flat()) if (after(a.loggedAt)) touched.add(a.leadId);
       yield [...touched];
     },
     async *leadsCreatedBetween(since, until) {
@@ -203,5 +233,19 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
       tasks.set(id, done);
       return { ok: true, task: done };
     },
+    logActivity(leadId, input) {
+      if (!leads.has(leadId)) return undefined;
+      const loggedAt = iso();
+      const activity = {
+        ...input,
+        at: input.at ?? loggedAt,
+        id: nextId('activity'),
+        leadId,
+        loggedAt,
+      };
+      activities.set(leadId, [...activitiesOf(leadId), activity]);
+      return activity;
+    },
+    activitiesOf,
   };
 }

@@ -60,3 +60,18 @@ export type NewSandboxLead = Omit<
 export type SandboxLeadPatch = Partial<
   Pick<SandboxLead, 'ownerId' | 'status' | 'doNotCall' | 'emailOptOut'>
 >;
+
+/** A call, email or other touch logged on a lead outside the task list (a dialer, a rep by hand). */
+export interface SandboxActivity {
+  readonly id: string;
+  readonly leadId: string;
+  readonly channel: Channel;
+  readonly outcome: Outcome;
+  /** When the attempt was made. */
+  readonly at: string;
+  /** When it was logged in the sandbox. */
+  readonly loggedAt: string;
+}
+
+export type NewSandboxActivity = Pick<SandboxActivity, 'channel' | 'outcome'> &
+  Partial<Pick<SandboxActivity, 'at'>>;

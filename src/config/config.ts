@@ -9,6 +9,7 @@ import {
 } from '../../connectors/registry.ts';
 import { cadenceSchema } from '../cadence/cadence.schema.ts';
 import { researchCadence } from '../cadence/research-cadence.ts';
+import { DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES } from '../engine/attempts.ts';
 import type { Cadence, CallingRule, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { loadCallingRules } from '../rules/calling-rules.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
@@ -90,6 +91,8 @@ export interface Config extends CrmSettings {
   readonly maxEventLoopDelayMs: number;
   /** How long `GET /reports/attempts` may read the CRM. */
   readonly reportTimeoutMs: number;
+  /** How early before a step is due a logged attempt still completes it. @default 15 */
+  readonly loggedAttemptLeadMinutes: number;
   /** Time a client has to send a request's headers. @default 10000 */
   readonly headersTimeoutMs: number;
   /** Time a client has to send a whole request, headers and body. @default 15000 */
@@ -173,6 +176,7 @@ function envSchema(readFile: ReadFile) {
     HOLIDAYS: parsedBy(parseHolidays).default({ regions: [], dates: [] }),
     LEAD_HOLIDAYS: flag.default(true),
     CALLING_RULES: z.enum(['us-states', 'none']).default('us-states'),
+    LOGGED_ATTEMPT_LEAD_MINUTES: count(0, 1440).default(DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES),
     DRY_RUN: flag.default(false),
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
     REPORT_TIMEOUT_MS: count(1000, 600_000).default(DEFAULT_REPORT_TIMEOUT_MS),
@@ -260,6 +264,7 @@ export function loadConfig(
       dryRun: e.DRY_RUN,
       webhookDeadlineMs: e.WEBHOOK_DEADLINE_MS,
       reportTimeoutMs: e.REPORT_TIMEOUT_MS,
+      loggedAttemptLeadMinutes: e.LOGGED_ATTEMPT_LEAD_MINUTES,
       maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.REQUEST_TIMEOUT_MS,

@@ -29,5 +29,6 @@ export function scheduleFrom(config: Config): Schedule {
     contactHours: config.leadContactHours,
     isHoliday: holidayCalendar(config.holidays),
     ...(config.leadHolidays ? { leadHolidays: leadHolidayCalendar() } : {}),
+    loggedAttemptLeadMinutes: config.loggedAttemptLeadMinutes,
   };
 }

@@ -161,6 +161,11 @@ export function plan(
       const credit = completion(kept, logged);
       complete.push(credit);
       track = completedBy(track, kept, credit, logged);
+    } else if (kept && attemptsMade(track) >= indexes.length) {
+      // Every attempt of the track was made, some by hand: the cadence asks for no more.
+      close.push({ taskId: kept.id, reason: 'attempts_made' });
+      results.push('done');
+      continue;
     } else if (kept) {
       keep.push(kept.id);
       // The rep who owns the lead now works its open tasks; an unowned lead leaves them be.
@@ -180,8 +185,7 @@ export function plan(
         !far || t.step > far.step || (t.step === far.step && doneAt(t) < doneAt(far)) ? t : far,
       undefined,
     );
-    // Caps count every attempt: steps completed plus attempts logged outside the cadence.
-    const made = new Set(completed.map((t) => t.step)).size + track.outside.length;
+    const made = attemptsMade(track);
     const next = indexes.find((i) => i > (done?.step ?? 0));
     if (next === undefined || made >= indexes.length) {
       results.push('done');
@@ -233,6 +237,13 @@ function completedBy(track: Track, task: CadenceTask, credit: TaskCompletion, lo
     tasks: track.tasks.map((t) => (t === task ? done : t)),
     outside: track.outside.filter((a) => a !== logged),
   };
+}
+
+/** Caps count every attempt: the steps completed plus the attempts logged outside the cadence. */
+function attemptsMade({ tasks, outside }: Track): number {
+  const steps = new Set<number>();
+  for (const t of tasks) if (t.status === 'completed') steps.add(t.step);
+  return steps.size + outside.length;
 }
 
 /** The next step counts from the latest attempt of its channel, in the cadence or not. */

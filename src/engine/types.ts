@@ -171,7 +171,13 @@ export interface LeadSnapshot {
 }
 
 export type StopReason = 'reached' | 'lead_closed' | 'converted' | 'opted_out';
-export type CloseReason = StopReason | 'wrong_number' | 'duplicate' | 'cadence_changed';
+/** `attempts_made`: the track's every attempt was made, some outside the cadence. */
+export type CloseReason =
+  | StopReason
+  | 'wrong_number'
+  | 'duplicate'
+  | 'cadence_changed'
+  | 'attempts_made';
 
 export type CadenceState =
   | { readonly status: 'active' }

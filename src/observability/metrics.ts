@@ -4,12 +4,22 @@ import type { RequestGate } from '../../connectors/request-gate.ts';
 import type { CrmTelemetry } from '../../connectors/telemetry.ts';
 
 /** What a decision did to a lead's tasks, one label value per decision. */
-export type DecisionOutcome = 'created' | 'closed' | 'stopped' | 'finished' | 'reassigned' | 'noop';
+/** What the service did to a task in the CRM. */
+export type WrittenAction = 'created' | 'completed' | 'closed' | 'reassigned';
+
+export type DecisionOutcome =
+  | 'created'
+  | 'completed'
+  | 'closed'
+  | 'stopped'
+  | 'finished'
+  | 'reassigned'
+  | 'noop';
 
 /** What the pipeline reports: decisions, the tasks it wrote, and the speed to lead. */
 export interface PipelineMetrics {
   decided(outcome: DecisionOutcome): void;
-  written(channel: string, action: 'created' | 'closed' | 'reassigned'): void;
+  written(channel: string, action: WrittenAction): void;
   /** Seconds from the lead's creation in the CRM to its first task being written. */
   firstTaskWritten(seconds: number): void;
 }
@@ -100,7 +110,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const tasks = new Counter({
     name: `${NAMESPACE}_tasks_written_total`,
-    help: 'Tasks written to the CRM by channel and action (created, closed, reassigned)',
+    help: 'Tasks written to the CRM by channel and action (created, completed, closed, reassigned)',
     labelNames: ['channel', 'action'],
     registers,
   });

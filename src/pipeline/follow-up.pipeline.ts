@@ -17,7 +17,7 @@ import type {
   LeadSnapshot,
   Schedule,
 } from '../engine/types.ts';
-import type { DecisionOutcome, PipelineMetrics } from '../observability/metrics.ts';
+import type { DecisionOutcome, PipelineMetrics, WrittenAction } from '../observability/metrics.ts';
 import { type ResolvedLead, resolveLead } from '../timezone/lead-jurisdiction.ts';
 import type { TimezoneSource } from '../timezone/lead-timezone.ts';
 import { createKeyedLock } from './keyed-lock.ts';
@@ -48,6 +48,8 @@ export interface DecidedLead {
   /** The US state whose calling rules apply, if any. */
   readonly usState?: string;
   readonly created: number;
+  /** Open tasks completed from attempts logged outside the task list. */
+  readonly completed: number;
   readonly closed: number;
   readonly reassigned: number;
   readonly written: boolean;
@@ -107,6 +109,7 @@ function summary(decision: Decision) {
     state: decision.state,
     create: decision.create.map((t) => ({ step: t.step, channel: t.channel, dueAt: t.dueAt })),
     close: decision.close,
+    complete: decision.complete,
     reassign: decision.reassign,
   };
 }
@@ -114,12 +117,14 @@ function summary(decision: Decision) {
 /** Rounds of read, decide and write per delivery before the failure goes back to the sender. */
 const ROUNDS = 2;
 
-const hasChanges = (d: Decision) => d.create.length + d.close.length + d.reassign.length > 0;
+const hasChanges = (d: Decision) =>
+  d.create.length + d.close.length + d.complete.length + d.reassign.length > 0;
 
 /** One label per decision: a stop or the end of the cadence first, then what it changes. */
 function outcomeOf(decision: Decision): DecisionOutcome {
   if (decision.state.status !== 'active') return decision.state.status;
   if (decision.create.length > 0) return 'created';
+  if (decision.complete.length > 0) return 'completed';
   if (decision.close.length > 0) return 'closed';
   if (decision.reassign.length > 0) return 'reassigned';
   return 'noop';
@@ -226,6 +231,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       candidates: tz.candidates,
       ...(tz.state === undefined ? {} : { usState: tz.state }),
       created: decision?.create.length ?? 0,
+      completed: decision?.complete.length ?? 0,
       closed: decision?.close.length ?? 0,
       reassigned: decision?.reassign.length ?? 0,
       written: changed && !dryRun,
@@ -294,6 +300,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       metrics.decided(outcomeOf(decision));
       if (!written) continue;
       for (const task of decision.create) metrics.written(task.channel, 'created');
+      countChanged('completed', record.tasks, decision.complete);
       countChanged('closed', record.tasks, decision.close);
       countChanged('reassigned', record.tasks, decision.reassign);
       if (record.tasks.length === 0 && decision.create.length > 0) {
@@ -303,7 +310,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
   }
 
   function countChanged(
-    action: 'closed' | 'reassigned',
+    action: Exclude<WrittenAction, 'created'>,
     tasks: readonly CadenceTask[] = [],
     changed: readonly { readonly taskId: string }[],
   ): void {
@@ -347,6 +354,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
 export interface DeliveryTotals {
   readonly leads: number;
   readonly created: number;
+  readonly completed: number;
   readonly closed: number;
   readonly reassigned: number;
   /** Leads found whose tasks were already right. */
@@ -360,6 +368,7 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
   const totals = {
     leads: outcomes.length,
     created: 0,
+    completed: 0,
     closed: 0,
     reassigned: 0,
     unchanged: 0,
@@ -371,9 +380,10 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
     else if ('failed' in o) totals.failed++;
     else {
       totals.created += o.created;
+      totals.completed += o.completed;
       totals.closed += o.closed;
       totals.reassigned += o.reassigned;
-      if (o.created + o.closed + o.reassigned === 0) totals.unchanged++;
+      if (o.created + o.completed + o.closed + o.reassigned === 0) totals.unchanged++;
     }
   }
   return totals;

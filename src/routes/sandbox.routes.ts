@@ -3,7 +3,13 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { SANDBOX_STATUSES, type SandboxLead } from '../../connectors/sandbox/sandbox.types.ts';
-import { type Channel, OUTCOMES, OUTCOMES_BY_CHANNEL, type Outcome } from '../engine/types.ts';
+import {
+  CHANNELS,
+  type Channel,
+  OUTCOMES,
+  OUTCOMES_BY_CHANNEL,
+  type Outcome,
+} from '../engine/types.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import {
   type FollowUpPipeline,
@@ -49,10 +55,19 @@ const leadPatch = z
   );
 
 const completion = z.object({ outcome: z.enum(OUTCOMES).optional() }).strict();
+const loggedActivity = z
+  .object({
+    channel: z.enum(CHANNELS),
+    outcome: z.enum(OUTCOMES).optional(),
+    at: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+/** A dialer's clock may run a little ahead; an attempt further in the future is a mistake. */
+const FUTURE_SKEW_MS = 60_000;
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 /** The outcome a completion records: one its channel can have; a call must say which. */
-function outcomeFor(channel: Channel, outcome: Outcome | undefined): Outcome {
+function outcomeFor(channel: Channel, outcome: Outcome | undefined, what = 'task'): Outcome {
   const allowed = OUTCOMES_BY_CHANNEL[channel];
   if (outcome === undefined && channel === 'call') {
     throw new HttpError(
@@ -65,7 +80,7 @@ function outcomeFor(channel: Channel, outcome: Outcome | undefined): Outcome {
     throw new HttpError(
       400,
       'outcome_not_for_channel',
-      `"${outcome}" is not an outcome of a ${channel} task: use one of ${allowed.join(', ')}`,
+      `"${outcome}" is not an outcome of a ${channel} ${what}: use one of ${allowed.join(', ')}`,
     );
   }
   return outcome ?? 'sent';
@@ -79,7 +94,11 @@ function cadenceView(outcome: LeadOutcome | undefined) {
 
 export async function sandboxRoutes(
   app: FastifyInstance,
-  { sandbox, pipeline }: { sandbox: SandboxCrm; pipeline: FollowUpPipeline },
+  {
+    sandbox,
+    pipeline,
+    now,
+  }: { sandbox: SandboxCrm; pipeline: FollowUpPipeline; now: () => number },
 ) {
   // One shape for every answer about a lead: the lead, its cadence state and its tasks.
   const view = (lead: SandboxLead, outcome: LeadOutcome | undefined) => ({
@@ -131,5 +150,24 @@ export async function sandboxRoutes(
     if (!result.ok) throw new HttpError(409, result.code, `Task ${id} is ${task.status}, not open`);
     const [decided] = await pipeline.reconcile([task.leadId], request.log);
     return { task: result.task, lead: view(leadOr404(task.leadId), decided) };
+  });
+
+  // A call or email logged outside the task list, as a dialer or the CRM's email extension would.
+  app.post('/sandbox/leads/:id/activities', async (request, reply) => {
+    const { id } = parseInput(idParams, request.params, 'path');
+    const input = parseInput(loggedActivity, request.body, 'activity');
+    const outcome = outcomeFor(input.channel, input.outcome, 'activity');
+    const at = input.at === undefined ? undefined : new Date(input.at).toISOString();
+    if (at !== undefined && Date.parse(at) > now() + FUTURE_SKEW_MS) {
+      throw new HttpError(400, 'activity_in_future', 'at must not lie in the future');
+    }
+    leadOr404(id);
+    const activity = sandbox.logActivity(id, {
+      channel: input.channel,
+      outcome,
+      ...(at ? { at } : {}),
+    });
+    const [decided] = await pipeline.reconcile([id], request.log);
+    return reply.code(201).send({ activity, lead: view(leadOr404(id), decided) });
   });
 }

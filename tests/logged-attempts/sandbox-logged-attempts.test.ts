@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../support/test-app.ts';
+
+interface TaskView {
+  id: string;
+  step: number;
+  channel: string;
+  status: string;
+  subject: string;
+  body: string;
+  dueAt: string;
+  reminderAt: string;
+  outcome?: string;
+}
+interface LeadView {
+  id: string;
+  tasks: TaskView[];
+}
+
+// Tuesday 2026-11-24, 10:00 in New York: inside the team's hours and the lead's window.
+const TUESDAY_10AM = '2026-11-24T15:00:00.000Z';
+const MINUTE = 60_000;
+
+describe('POST /sandbox/leads/:id/activities: a call logged outside the task list', () => {
+  let t: TestApp;
+  afterEach(() => t.app.close());
+
+  async function newLead(): Promise<LeadView> {
+    t = await buildTestApp({ TIMEZONE: 'America/New_York' }, TUESDAY_10AM);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/sandbox/leads',
+      payload: { name: 'Ada Lovelace', timezone: 'America/New_York' },
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json();
+  }
+
+  const log = async (id: string, payload: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: `/sandbox/leads/${id}/activities`, payload });
+  const calls = (lead: LeadView) => lead.tasks.filter((task) => task.channel === 'call');
+
+  it('completes call 1 with the outcome noted and opens call 2 30-60 minutes after the call', async () => {
+    const lead = await newLead();
+    const at = new Date(Date.parse(TUESDAY_10AM) + 2 * MINUTE).toISOString();
+    t.setNow(new Date(Date.parse(at) + MINUTE).toISOString());
+    const res = await log(lead.id, { channel: 'call', outcome: 'no_answer', at });
+    expect(res.statusCode).toBe(201);
+    const { activity, lead: after } = res.json() as { activity: { id: string }; lead: LeadView };
+    const [first, second, ...rest] = calls(after);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ step: 1, status: 'completed', outcome: 'no_answer' });
+    expect(first?.body).toContain(
+      `done by the logged call ${activity.id} at ${at}, outcome no_answer`,
+    );
+    expect(second).toMatchObject({ step: 3, status: 'open' });
+    expect(second?.subject).toMatch(/^Call 2 of 6/);
+    expect(Date.parse(second?.reminderAt ?? '') - Date.parse(at)).toBe(30 * MINUTE);
+    expect(Date.parse(second?.dueAt ?? '') - Date.parse(at)).toBe(60 * MINUTE);
+
+    // Redelivered: the same records decide the same, and the call completes no second step.
+    const again = await t.app.inject({
+      method: 'PATCH',
+      url: `/sandbox/leads/${lead.id}`,
+      payload: { status: 'working' },
+    });
+    expect(calls(again.json() as LeadView)).toEqual(calls(after));
+  });
+
+  it('leaves the open step alone when the call was made earlier than the lead time', async () => {
+    const lead = await newLead();
+    await log(lead.id, { channel: 'call', outcome: 'no_answer' });
+    // Call 2 became due 30 minutes after the first call; a call 5 minutes after it is early.
+    t.setNow(new Date(Date.parse(TUESDAY_10AM) + 5 * MINUTE).toISOString());
+    const early = (await log(lead.id, { channel: 'call', outcome: 'busy' })).json()
+      .lead as LeadView;
+    expect(calls(early).map((c) => [c.step, c.status])).toEqual([
+      [1, 'completed'],
+      [3, 'open'],
+    ]);
+    // 10 minutes before call 2 became due is inside the default lead time of 15: credited.
+    t.setNow(new Date(Date.parse(TUESDAY_10AM) + 20 * MINUTE).toISOString());
+    const close = (await log(lead.id, { channel: 'call', outcome: 'voicemail' })).json()
+      .lead as LeadView;
+    const third = calls(close).find((c) => c.status === 'open');
+    expect(
+      calls(close)
+        .filter((c) => c.status === 'completed')
+        .map((c) => c.step),
+    ).toEqual([1, 3]);
+    // Three calls were made (one early, outside the cadence): the next is the fourth.
+    expect(third?.subject).toMatch(/^Call 4 of 6/);
+  });
+
+  it('opens no further call once six calls were logged', async () => {
+    const lead = await newLead();
+    let view: LeadView = lead;
+    for (let i = 1; i <= 6; i++) {
+      t.setNow(new Date(Date.parse(TUESDAY_10AM) + i * MINUTE).toISOString());
+      view = (await log(lead.id, { channel: 'call', outcome: 'no_answer' })).json().lead;
+    }
+    expect(calls(view).filter((c) => c.status === 'open')).toEqual([]);
+    expect(view.tasks.some((task) => task.channel === 'email' && task.status === 'open')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a bad activity with a stable code and logs nothing', async () => {
+    const lead = await newLead();
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ channel: 'call' }, 400, 'outcome_required'],
+      [{ channel: 'email', outcome: 'busy' }, 400, 'outcome_not_for_channel'],
+      [{ channel: 'fax', outcome: 'sent' }, 400, 'validation_failed'],
+      [{ channel: 'call', outcome: 'busy', at: '2030-01-01T00:00:00Z' }, 400, 'activity_in_future'],
+    ];
+    for (const [payload, status, code] of cases) {
+      const res = await log(lead.id, payload);
+      expect([res.statusCode, res.json().error.code]).toEqual([status, code]);
+    }
+    expect((await log('lead-404', { channel: 'call', outcome: 'busy' })).statusCode).toBe(404);
+    expect(t.sandbox.activitiesOf(lead.id)).toEqual([]);
+  });
+});
