@@ -11,6 +11,7 @@ import { RequestLog, requestIdOf } from './http/request-log.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createFollowUpPipeline } from './pipeline/follow-up.pipeline.ts';
 import { cadenceRoutes } from './routes/cadence.routes.ts';
+import { decisionRoutes } from './routes/decision.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { hubspotWebhookRoutes } from './routes/hubspot-webhook.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
@@ -118,6 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pipeline,
     now,
     metrics,
+  });
+  await app.register(decisionRoutes, {
+    adminToken: config.adminToken,
+    crm: connector.name,
+    pipeline,
   });
   await app.register(reportsRoutes, {
     adminToken: config.adminToken,

@@ -191,10 +191,11 @@ export function plan(
       results.push('done');
       continue;
     }
+    const previousDone = lastAttempt(done, track.outside);
     const when = timing(cadence.steps[next - 1] as CadenceStep, {
       snapshot,
       place,
-      previousDone: lastAttempt(done, track.outside),
+      previousDone,
       attempts,
       now,
       schedule,
@@ -206,7 +207,12 @@ export function plan(
     }
     // Titles count attempts made, not steps passed: "Call 4 of 6" after three logged calls.
     const position = { nth: made + 1, of: indexes.length };
-    create.push(draft(snapshot, cadence, next, position, when, schedule.teamZone));
+    const planned = draft(snapshot, cadence, next, position, when, schedule.teamZone);
+    create.push(
+      previousDone === undefined
+        ? planned
+        : { ...planned, after: new Date(previousDone).toISOString() },
+    );
     results.push('active');
   }
 

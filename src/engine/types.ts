@@ -200,6 +200,8 @@ export interface TaskDraft {
   readonly ownerId?: string;
   /** Why the step falls when it does (`overlap`, `lead_window_only`, `state_cap:FL`, …). */
   readonly reason: TimingReason;
+  /** The last attempt of the channel its timing counts from (ISO); unset: the lead's arrival. */
+  readonly after?: string;
 }
 
 /**

@@ -91,6 +91,18 @@ export interface FollowUpPipeline {
    * counted (what is due but not yet written is left to the next event).
    */
   inspect(leadIds: readonly string[]): Promise<LeadOutcome[]>;
+  /** Load and decide one lead, writing nothing: what the engine saw and what it decided. */
+  explain(leadId: string): Promise<Explained | undefined>;
+}
+
+/** One lead's records, where it was placed, and the decision, for `GET /leads/:id/decision`. */
+export interface Explained {
+  readonly cadence: Cadence;
+  readonly record: LeadRecord;
+  readonly place: ResolvedLead;
+  readonly decision: Decision;
+  /** The instant decided at (epoch ms). */
+  readonly at: number;
 }
 
 /** A read decides in silence: its decisions are not acted on, so they are not news. */
@@ -205,12 +217,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     options: ReconcileOptions,
   ): { outcome: DecidedLead; decision: Decision | undefined } {
     const createdAt = Date.parse(record.lead.createdAt);
-    const tz = resolveLead(record.lead, {
-      teamZone: schedule.teamZone,
-      at: createdAt,
-      contactHours: schedule.contactHours,
-      callingRules,
-    });
+    const tz = placeOf(record);
     const untouched =
       options.startCadencesFrom !== undefined &&
       record.tasks.length === 0 &&
@@ -237,6 +244,24 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       written: changed && !dryRun,
     };
     return { outcome, decision };
+  }
+
+  function placeOf(record: LeadRecord): ResolvedLead {
+    return resolveLead(record.lead, {
+      teamZone: schedule.teamZone,
+      at: Date.parse(record.lead.createdAt),
+      contactHours: schedule.contactHours,
+      callingRules,
+    });
+  }
+
+  async function explain(leadId: string): Promise<Explained | undefined> {
+    const record = (await connector.loadLeads([leadId])).get(leadId);
+    if (!record) return undefined;
+    const at = now();
+    const place = placeOf(record);
+    const decision = plan(snapshotOf(record, place), cadence, at, schedule);
+    return { cadence, record, place, decision, at };
   }
 
   async function inspect(leadIds: readonly string[]): Promise<LeadOutcome[]> {
@@ -348,7 +373,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
     return closed;
   }
 
-  return { reconcile, inspect };
+  return { reconcile, inspect, explain };
 }
 
 export interface DeliveryTotals {

@@ -121,3 +121,62 @@ describe('POST /sandbox/leads/:id/activities: a call logged outside the task lis
     expect(t.sandbox.activitiesOf(lead.id)).toEqual([]);
   });
 });
+
+describe('GET /leads/:id/decision on the sandbox', () => {
+  const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+  const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  let t: TestApp;
+  afterEach(() => t.app.close());
+
+  it('explains a logged call it would credit, and writes nothing', async () => {
+    t = await buildTestApp({ TIMEZONE: 'America/New_York', ADMIN_TOKEN }, TUESDAY_10AM);
+    const lead = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/sandbox/leads',
+        payload: { name: 'Ada', phone: '+1 212 555 0100' },
+      })
+    ).json() as LeadView;
+    const at = new Date(Date.parse(TUESDAY_10AM) + 2 * MINUTE).toISOString();
+    t.sandbox.logActivity(lead.id, { channel: 'call', outcome: 'no_answer', at });
+    const before = JSON.stringify(t.sandbox.tasksOf(lead.id));
+    const url = `/leads/${lead.id}/decision`;
+
+    expect((await t.app.inject({ method: 'GET', url })).json().error.code).toBe('invalid_token');
+    const res = await t.app.inject({ method: 'GET', url, headers: auth });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.snapshot.timezone).toMatchObject({
+      zone: 'America/New_York',
+      source: 'phone',
+      usState: 'NY',
+    });
+    expect(body.snapshot.activities[0].counted).toEqual({ as: 'completes', taskId: 'task-1' });
+    expect(body.decision.complete).toEqual([
+      { taskId: 'task-1', channel: 'call', activity: 'activity-1', at, outcome: 'no_answer' },
+    ]);
+    expect(body.decision.create).toEqual([
+      expect.objectContaining({
+        step: 3,
+        dueAt: new Date(Date.parse(at) + 60 * MINUTE).toISOString(),
+        why: `30-60 minutes after the last call attempt (${at}); then the first moment inside both the team's hours and the lead's window`,
+      }),
+    ]);
+    expect(JSON.stringify(t.sandbox.tasksOf(lead.id))).toBe(before);
+
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/leads/lead-99/decision',
+      headers: auth,
+    });
+    expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'lead_not_found']);
+    const bad = await t.app.inject({ method: 'GET', url: '/leads/a%20b/decision', headers: auth });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('is off while ADMIN_TOKEN is unset', async () => {
+    t = await buildTestApp({ TIMEZONE: 'America/New_York' }, TUESDAY_10AM);
+    const res = await t.app.inject({ method: 'GET', url: '/leads/lead-1/decision', headers: auth });
+    expect([res.statusCode, res.json().error.code]).toEqual([404, 'admin_disabled']);
+  });
+});

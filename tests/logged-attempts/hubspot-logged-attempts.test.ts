@@ -1,0 +1,145 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALL_DISPOSITIONS, type StoredObject } from '../emulators/hubspot-emulator.ts';
+import {
+  callLogged,
+  contactCreated,
+  type HubSpotTestApp,
+  startHubSpotApp,
+} from '../support/hubspot-app.ts';
+
+// Tuesday 2026-11-24, 10:00 in New York.
+const TUESDAY_10AM = '2026-11-24T15:00:00.000Z';
+const MINUTE = 60_000;
+const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
+
+/** The parts of `GET /leads/:id/decision` these tests read. */
+interface DecisionBody {
+  snapshot: { activities: unknown[]; tasks: unknown[] };
+  decision: { complete: unknown[]; create: { why: string }[] };
+}
+
+let t: HubSpotTestApp;
+afterEach(async () => {
+  await t?.close();
+});
+
+const callTasks = (id: string): StoredObject[] =>
+  t.emulator
+    .tasksOf(id)
+    .filter((task) => task.properties.hs_task_type === 'CALL')
+    .sort((a, b) => Number(a.id) - Number(b.id));
+
+async function newLead(): Promise<string> {
+  t = await startHubSpotApp(TUESDAY_10AM, { ADMIN_TOKEN });
+  const id = t.emulator.createContact({
+    firstname: 'Jane',
+    lastname: 'Doe',
+    phone: '+1 212 555 0100',
+  });
+  expect((await t.deliver([contactCreated(id)])).status).toBe(200);
+  return id;
+}
+
+/** A call the dialer logs on the contact, then HubSpot's `0-48` creation event for it. */
+async function logCall(id: string, at: number, disposition = CALL_DISPOSITIONS.noAnswer) {
+  const call = t.emulator.logCall(id, {
+    hs_timestamp: new Date(at).toISOString(),
+    hs_call_disposition: disposition,
+  });
+  const res = await t.deliver([callLogged(call)]);
+  expect(res.status).toBe(200);
+  return { call, summary: (await res.json()) as Record<string, number> };
+}
+
+describe('HubSpot: a call logged outside the task list moves the cadence on', () => {
+  it('completes call 1 with the outcome noted and opens call 2 30-60 minutes after the call', async () => {
+    const id = await newLead();
+    t.advance(3);
+    const at = t.now() - MINUTE;
+    const { call, summary } = await logCall(id, at);
+    expect(summary).toMatchObject({ completed: 1, created: 1, closed: 0 });
+    const [first, second, ...rest] = callTasks(id);
+    expect(rest).toEqual([]);
+    expect(first?.properties.hs_task_status).toBe('COMPLETED');
+    expect(first?.properties.hs_task_body).toContain(
+      `done by the logged call ${call} at ${new Date(at).toISOString()}, outcome no_answer`,
+    );
+    expect(second?.properties.hs_task_status).toBe('NOT_STARTED');
+    expect(second?.properties.hs_task_subject).toMatch(/^Call 2 of 6/);
+    expect(Number(second?.properties.hs_task_reminders) - at).toBe(30 * MINUTE);
+    expect(Date.parse(second?.properties.hs_timestamp ?? '') - at).toBe(60 * MINUTE);
+
+    // HubSpot redelivers the event: the call is spent, nothing changes.
+    const again = await t.deliver([callLogged(call)]);
+    expect(await again.json()).toMatchObject({ completed: 0, created: 0, closed: 0 });
+    expect(callTasks(id)).toHaveLength(2);
+  });
+
+  it('does not complete the open step with a call made long before it became due', async () => {
+    const id = await newLead();
+    await logCall(id, t.now());
+    t.advance(5);
+    const { summary } = await logCall(id, t.now());
+    expect(summary).toMatchObject({ completed: 0, created: 0 });
+    expect(callTasks(id).map((task) => task.properties.hs_task_status)).toEqual([
+      'COMPLETED',
+      'NOT_STARTED',
+    ]);
+  });
+
+  it('leaves no open call task once six calls were logged', async () => {
+    const id = await newLead();
+    for (let i = 0; i < 6; i++) {
+      t.advance(1);
+      await logCall(id, t.now());
+    }
+    const open = callTasks(id).filter((task) => task.properties.hs_task_status !== 'COMPLETED');
+    expect(open).toEqual([]);
+  });
+});
+
+describe('GET /leads/:id/decision on HubSpot', () => {
+  // HubSpot reads by POST too (batch reads, searches): a write is a batch write or a PATCH/DELETE.
+  const writes = () =>
+    t.emulator.requests.filter(
+      (r) =>
+        ['PATCH', 'PUT', 'DELETE'].includes(r.method) ||
+        /batch\/(create|update|archive|upsert)/.test(r.path),
+    );
+
+  it('explains the lead with nothing written, and refuses without the token', async () => {
+    const id = await newLead();
+    t.advance(3);
+    const at = t.now();
+    t.emulator.logCall(id, {
+      hs_timestamp: new Date(at).toISOString(),
+      hs_call_disposition: CALL_DISPOSITIONS.noAnswer,
+    });
+    const before = writes().length;
+    const refused = await fetch(`${t.serviceUrl}/leads/${id}/decision`);
+    expect(refused.status).toBe(401);
+    const res = await fetch(`${t.serviceUrl}/leads/${id}/decision`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const body = (await res.json()) as DecisionBody;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({
+      leadId: id,
+      crm: 'hubspot',
+      snapshot: { timezone: { zone: 'America/New_York', source: 'phone' } },
+      decision: { state: { status: 'active' } },
+    });
+    expect(body.snapshot.activities).toEqual([
+      expect.objectContaining({
+        channel: 'call',
+        outcome: 'no_answer',
+        counted: { as: 'completes', taskId: expect.any(String) },
+      }),
+    ]);
+    expect(body.decision.complete).toHaveLength(1);
+    expect(body.decision.create[0]).toMatchObject({ step: 3, channel: 'call', reason: 'overlap' });
+    expect(body.decision.create[0]?.why).toMatch(/team's hours/);
+    expect(writes().length).toBe(before);
+    expect(callTasks(id).map((task) => task.properties.hs_task_status)).toEqual(['NOT_STARTED']);
+  });
+});
