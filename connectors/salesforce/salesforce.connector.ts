@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import type { CadenceTask } from '../../src/engine/types.ts';
+import type { CadenceTask, TaskCompletion } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
@@ -16,6 +16,7 @@ import type { SalesforceAuth } from './salesforce.config.ts';
 import {
   activityFrom,
   cadenceTaskFrom,
+  completedTaskFields,
   LEAD_FIELDS,
   leadFromSalesforce,
   type SalesforceLead,
@@ -344,6 +345,13 @@ export function createSalesforceConnector(
     );
     // A task a rep deleted in the meantime needs no new owner, and is as good as deleted by us.
     const gone = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'];
+    const completions = await completionsOf(changes.flatMap(({ complete = [] }) => complete));
+    await writeTasks(
+      'task completion',
+      completions,
+      (part) => taskObject().update(part, { allOrNone: false }),
+      { harmless: gone },
+    );
     await writeTasks(
       'task update',
       updates,
@@ -361,6 +369,23 @@ export function createSalesforceConnector(
       },
     );
     return [];
+  }
+
+  /**
+   * The updates that complete tasks from logged attempts. `Description` is replaced whole, so it
+   * is read first; a task a rep closed or deleted meanwhile is left as it is.
+   */
+  async function completionsOf(completions: readonly TaskCompletion[]) {
+    if (completions.length === 0) return [];
+    const ids = completions.map((c) => c.taskId);
+    const fields = ['Id', 'Description', 'IsClosed'];
+    const current = await queryIn<SalesforceTask>(fields, 'Task', 'Id', ids);
+    const open = new Map(current.filter((t) => t.IsClosed !== true).map((t) => [t.Id, t]));
+    return completions.flatMap((c) => {
+      const task = open.get(c.taskId);
+      if (!task) return [];
+      return [{ Id: task.Id, ...completedTaskFields(task.Description ?? '', c) }];
+    });
   }
 
   /** Writes in sObject Collections of 200; a record refused for another reason fails the call. */

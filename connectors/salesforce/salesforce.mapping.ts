@@ -6,10 +6,18 @@ import type {
   Channel,
   Outcome,
   Priority,
+  TaskCompletion,
   TaskDraft,
 } from '../../src/engine/types.ts';
 import type { CrmLead } from '../crm-connector.port.ts';
-import { type LeadRules, markerLine, markerReader, text } from '../crm-mapping.ts';
+import {
+  completionLine,
+  type LeadRules,
+  markerLine,
+  markerReader,
+  readCompletion,
+  text,
+} from '../crm-mapping.ts';
 import { isUserId } from './salesforce-id.ts';
 
 export interface SalesforceLead {
@@ -170,7 +178,9 @@ export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
   if (!marker) return undefined;
   const closed = task.IsClosed === true;
   const createdAt = iso(task.CreatedDate) ?? new Date(0).toISOString();
-  const finished = closed ? doneAt(task) : undefined;
+  // A task completed from a logged attempt was done when the attempt was made.
+  const credited = closed ? readCompletion(task.Description ?? '') : undefined;
+  const finished = closed ? (credited?.doneAt ?? doneAt(task)) : undefined;
   const ownerId = text(task.OwnerId);
   const logged = marker.channel === 'call' && closed && text(task.CallDisposition) !== undefined;
   return {
@@ -181,7 +191,30 @@ export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
     dueAt: iso(task.ReminderDateTime) ?? createdAt,
     ...(finished === undefined ? {} : { doneAt: finished }),
     ...(logged ? { outcome: outcomeOfCall(task.CallDisposition) } : {}),
+    ...(credited === undefined ? {} : { credit: credited.credit, outcome: credited.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
+  };
+}
+
+/** `CallDisposition` as a rep would type it, read back to the same outcome by `outcomeOfCall`. */
+const DISPOSITION: Partial<Record<Outcome, string>> = {
+  no_answer: 'No answer',
+  voicemail: 'Left voicemail',
+  busy: 'Busy',
+  connected: 'Connected',
+  wrong_number: 'Wrong number',
+};
+
+/**
+ * The fields that complete a cadence task from a logged attempt: `Description` keeps what it
+ * said (read just before) and gains the completion line; a call gets the logged disposition.
+ */
+export function completedTaskFields(description: string, completion: TaskCompletion) {
+  const disposition = completion.channel === 'call' ? DISPOSITION[completion.outcome] : undefined;
+  return {
+    Status: 'Completed',
+    Description: `${description}\n\n${completionLine(completion)}`,
+    ...(disposition === undefined ? {} : { CallDisposition: disposition }),
   };
 }
 
@@ -191,8 +224,8 @@ export function activityFrom(task: SalesforceTask): Activity | undefined {
   const at = doneAt(task) ?? iso(task.CreatedDate);
   if (at === undefined) return undefined;
   if (task.TaskSubtype === 'Call') {
-    return { channel: 'call', at, outcome: outcomeOfCall(task.CallDisposition) };
+    return { id: task.Id, channel: 'call', at, outcome: outcomeOfCall(task.CallDisposition) };
   }
-  if (task.TaskSubtype === 'Email') return { channel: 'email', at, outcome: 'sent' };
+  if (task.TaskSubtype === 'Email') return { id: task.Id, channel: 'email', at, outcome: 'sent' };
   return undefined;
 }
