@@ -33,6 +33,8 @@ export interface MatchedAttempts {
   readonly outside: readonly Activity[];
 }
 
+const NOTHING_LOGGED: MatchedAttempts = { pairs: new Map(), outside: [] };
+
 /**
  * Pairs completed tasks with logged attempts of their channel, each side at most once. A task
  * completed from a logged attempt names it (its credit) and is paired with it first; the others
@@ -43,11 +45,12 @@ export function matchAttempts(
   tasks: readonly CadenceTask[],
   activities: readonly Activity[],
 ): MatchedAttempts {
+  // Most leads have no logged activity: nothing to pair, nothing allocated.
+  if (activities.length === 0) return NOTHING_LOGGED;
   const logged = activities.filter(isLoggedAttempt);
   const done = tasks.filter((t) => t.status === 'completed');
   const pairs = new Map<CadenceTask, Activity>();
   const used = new Set<Activity>();
-  if (logged.length === 0) return { pairs, outside: logged };
   const byKey = new Map(logged.map((a) => [activityKey(a), a]));
   for (const task of done) {
     const credited = task.credit === undefined ? undefined : byKey.get(task.credit);

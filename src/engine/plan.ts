@@ -76,6 +76,7 @@ function draft(
   position: { readonly nth: number; readonly of: number },
   when: Timing,
   teamZone: string,
+  after: number | undefined,
 ): TaskDraft {
   const { lead } = snapshot;
   const step = cadence.steps[index - 1] as CadenceStep;
@@ -94,6 +95,7 @@ function draft(
     dueAt: new Date(when.dueAt).toISOString(),
     ...(lead.ownerId === undefined ? {} : { ownerId: lead.ownerId }),
     reason: when.reason,
+    ...(after === undefined ? {} : { after: new Date(after).toISOString() }),
   };
 }
 
@@ -161,7 +163,7 @@ export function plan(
       const credit = completion(kept, logged);
       complete.push(credit);
       track = completedBy(track, kept, credit, logged);
-    } else if (kept && attemptsMade(track) >= indexes.length) {
+    } else if (kept && track.outside.length > 0 && attemptsMade(track) >= indexes.length) {
       // Every attempt of the track was made, some by hand: the cadence asks for no more.
       close.push({ taskId: kept.id, reason: 'attempts_made' });
       results.push('done');
@@ -207,12 +209,7 @@ export function plan(
     }
     // Titles count attempts made, not steps passed: "Call 4 of 6" after three logged calls.
     const position = { nth: made + 1, of: indexes.length };
-    const planned = draft(snapshot, cadence, next, position, when, schedule.teamZone);
-    create.push(
-      previousDone === undefined
-        ? planned
-        : { ...planned, after: new Date(previousDone).toISOString() },
-    );
+    create.push(draft(snapshot, cadence, next, position, when, schedule.teamZone, previousDone));
     results.push('active');
   }
 
