@@ -4,6 +4,7 @@ import {
   callLogged,
   contactCreated,
   type HubSpotTestApp,
+  objectEvent,
   startHubSpotApp,
 } from '../support/hubspot-app.ts';
 
@@ -85,6 +86,22 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
       'COMPLETED',
       'NOT_STARTED',
     ]);
+  });
+
+  it('completes email 1 with an email sent from the Sales extension', async () => {
+    const id = await newLead();
+    t.advance(4);
+    const email = t.emulator.logEmail(id, {
+      hs_timestamp: new Date(t.now()).toISOString(),
+      hs_email_direction: 'EMAIL',
+    });
+    const res = await t.deliver([objectEvent('email', 'creation', email)]);
+    expect(await res.json()).toMatchObject({ completed: 1, created: 0 });
+    const [first] = t.emulator
+      .tasksOf(id)
+      .filter((task) => task.properties.hs_task_type === 'EMAIL');
+    expect(first?.properties.hs_task_status).toBe('COMPLETED');
+    expect(first?.properties.hs_task_body).toContain(`done by the logged email ${email} at`);
   });
 
   it('leaves no open call task once six calls were logged', async () => {
