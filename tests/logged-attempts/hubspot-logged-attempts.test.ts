@@ -96,12 +96,14 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
       hs_email_direction: 'EMAIL',
     });
     const res = await t.deliver([objectEvent('email', 'creation', email)]);
-    expect(await res.json()).toMatchObject({ completed: 1, created: 0 });
-    const [first] = t.emulator
+    expect(await res.json()).toMatchObject({ completed: 1, created: 1 });
+    const [first, second] = t.emulator
       .tasksOf(id)
-      .filter((task) => task.properties.hs_task_type === 'EMAIL');
+      .filter((task) => task.properties.hs_task_type === 'EMAIL')
+      .sort((a, b) => Number(a.id) - Number(b.id));
     expect(first?.properties.hs_task_status).toBe('COMPLETED');
     expect(first?.properties.hs_task_body).toContain(`done by the logged email ${email} at`);
+    expect(second?.properties.hs_task_subject).toMatch(/^Email 2 of 5/);
   });
 
   it('leaves no open call task once six calls were logged', async () => {
