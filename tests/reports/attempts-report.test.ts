@@ -222,6 +222,14 @@ describe('attemptsOf: a logged call and the task it completed are one attempt', 
     expect(attempts).toEqual([{ channel: 'call', at: at(10), outcome: 'no_answer' }]);
   });
 
+  it('counts a task done by a logged call (named on it) and that call once, as the engine does', () => {
+    const logged: Activity = { ...call(40), id: 'call-7' };
+    const done: CadenceTask = { ...task('call', 40, 'no_answer'), credit: 'call-7' };
+    // A second logged call right after is its own attempt: the task names the first one.
+    const { attempts } = attemptsOf(record([logged, { ...call(41), id: 'call-8' }], [done]));
+    expect(attempts.map((a) => a.at)).toEqual([at(40), at(41)]);
+  });
+
   it('merges at exactly 15 minutes apart, either way round', () => {
     expect(attemptsOf(record([call(15)], [task('call', 0)])).attempts).toHaveLength(1);
     expect(attemptsOf(record([call(0)], [task('call', 15)])).attempts).toHaveLength(1);

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { researchCadence } from '../../src/cadence/research-cadence.ts';
+import { parseWeeklyHours } from '../../src/config/hours.ts';
+import { plan } from '../../src/engine/plan.ts';
+import type { Activity, CadenceTask, LeadSnapshot, Schedule } from '../../src/engine/types.ts';
+
+const MINUTE = 60_000;
+// Tuesday 2026-11-24, 10:00 in New York.
+const CREATED = Date.parse('2026-11-24T15:00:00.000Z');
+const iso = (minutes: number) => new Date(CREATED + minutes * MINUTE).toISOString();
+
+const weekdays = parseWeeklyHours('Mon-Fri 09:00-17:00');
+if (!weekdays.ok) throw new Error(weekdays.error);
+const schedule: Schedule = {
+  teamZone: 'America/New_York',
+  businessHours: weekdays.value,
+  contactHours: { start: 8 * 60, end: 20 * 60 },
+  isHoliday: () => false,
+};
+
+const lead: LeadSnapshot['lead'] = {
+  id: 'lead-1',
+  name: 'Ada',
+  createdAt: iso(0),
+  timezone: 'America/New_York',
+  isOpen: true,
+  converted: false,
+  optedOut: [],
+};
+
+function callTask(step: number, status: CadenceTask['status'], minutes: number): CadenceTask {
+  return {
+    id: `task-${step}`,
+    cadenceId: researchCadence.id,
+    step,
+    channel: 'call',
+    status,
+    createdAt: iso(0),
+    dueAt: iso(minutes),
+    reminderAt: iso(minutes),
+    ...(status === 'completed' ? { doneAt: iso(minutes), outcome: 'no_answer' as const } : {}),
+  };
+}
+const call = (id: string, minutes: number): Activity => ({
+  id,
+  channel: 'call',
+  at: iso(minutes),
+  outcome: 'no_answer',
+});
+const calls = (tasks: CadenceTask[], activities: Activity[], now: number, s = schedule) =>
+  plan({ lead, tasks, activities }, researchCadence, CREATED + now * MINUTE, s);
+
+describe('plan: calls logged outside the task list', () => {
+  it('completes the open call with the first logged call and numbers the next after all three', () => {
+    const decision = calls([callTask(1, 'open', 0)], [call('a', 1), call('b', 2), call('c', 3)], 4);
+    expect(decision.complete).toEqual([
+      { taskId: 'task-1', channel: 'call', activity: 'a', at: iso(1), outcome: 'no_answer' },
+    ]);
+    const [next] = decision.create.filter((d) => d.channel === 'call');
+    expect(next?.title).toMatch(/^Call 4 of 6/);
+    // Timed from the latest call made, 30-60 minutes after it.
+    expect([next?.reminderAt, next?.dueAt, next?.after]).toEqual([iso(33), iso(63), iso(3)]);
+  });
+
+  it('counts a call the rep both logged and ticked once', () => {
+    const decision = calls([callTask(1, 'completed', 0)], [call('a', 5)], 6);
+    const [next] = decision.create.filter((d) => d.channel === 'call');
+    expect(next?.title).toMatch(/^Call 2 of 6/);
+    expect(decision.complete).toEqual([]);
+  });
+
+  it('credits a call up to LOGGED_ATTEMPT_LEAD_MINUTES before the step became due, not earlier', () => {
+    const open = [callTask(1, 'completed', 0), callTask(3, 'open', 30)];
+    expect(calls(open, [call('a', 16)], 17).complete).toHaveLength(1);
+    expect(calls(open, [call('a', 14)], 17).complete).toEqual([]);
+    const strict = { ...schedule, loggedAttemptLeadMinutes: 0 };
+    expect(calls(open, [call('a', 29)], 29, strict).complete).toEqual([]);
+    expect(calls(open, [call('a', 30)], 30, strict).complete).toHaveLength(1);
+  });
+
+  it('closes the open call as attempts_made once six calls were made', () => {
+    const open = [callTask(1, 'completed', 0), callTask(3, 'open', 300)];
+    const logged = [1, 2, 3, 4, 5].map((m) => call(`c${m}`, m * 20));
+    const decision = calls(open, logged, 120);
+    expect(decision.close).toEqual([{ taskId: 'task-3', reason: 'attempts_made' }]);
+    expect(decision.create.filter((d) => d.channel === 'call')).toEqual([]);
+  });
+
+  it('still stops on a connected call rather than completing with it', () => {
+    const connected: Activity = { ...call('a', 1), outcome: 'connected' };
+    const decision = calls([callTask(1, 'open', 0)], [connected], 2);
+    expect(decision.state).toEqual({ status: 'stopped', reason: 'reached' });
+    expect(decision.complete).toEqual([]);
+  });
+});
