@@ -32,6 +32,7 @@ describe('POST /reconcile on the sandbox', () => {
       since: new Date(Date.parse(TUESDAY_10AM) - HOUR).toISOString(),
       leads: 1,
       created: 2,
+      completed: 0,
       closed: 0,
       unchanged: 0,
       failed: 0,

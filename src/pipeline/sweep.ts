@@ -7,6 +7,7 @@ export interface SweepTotals {
   readonly since: string;
   readonly leads: number;
   readonly created: number;
+  readonly completed: number;
   readonly closed: number;
   readonly unchanged: number;
   readonly failed: number;
@@ -32,6 +33,7 @@ export function sweep(
       since: since.toISOString(),
       leads: 0,
       created: 0,
+      completed: 0,
       closed: 0,
       unchanged: 0,
       failed: 0,
@@ -42,6 +44,7 @@ export function sweep(
         const outcomes = await pipeline.reconcile(ids, log, { startCadencesFrom: since.getTime() });
         const t = totalsOf(outcomes);
         totals.created += t.created;
+        totals.completed += t.completed;
         totals.closed += t.closed;
         // A lead deleted since the search found it needs nothing either.
         totals.unchanged += t.unchanged + t.notFound;
