@@ -32,6 +32,15 @@ export function explainReason(reason: TimingReason): string {
   return `moved past a public holiday or no-call day (${code})`;
 }
 
+/** The area code of a North American number (what places a US lead in a state), else null. */
+function northAmericanAreaCode(phone: string | undefined): string | null {
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  const national = digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+  return national.length === 10 && (phone?.startsWith('+1') || !phone?.startsWith('+'))
+    ? national.slice(0, 3)
+    : null;
+}
+
 function counted(explained: Explained): (activity: Activity) => Counted {
   const { record, decision } = explained;
   const { pairs } = matchAttempts(record.tasks, record.activities);
@@ -79,8 +88,9 @@ export function decisionView(crm: string, explained: Explained) {
         createdAt: lead.createdAt,
         ownerId: lead.ownerId ?? null,
         timezoneField: lead.timezone ?? null,
-        // The number only says where the lead is; its area code is all the engine reads.
-        phoneAreaCode: lead.phone?.replace(/\D/g, '').replace(/^1/, '').slice(0, 3) || null,
+        // The number itself stays out of the answer: where it places the lead is what matters.
+        hasPhone: lead.phone !== undefined,
+        phoneAreaCode: northAmericanAreaCode(lead.phone),
         country: lead.country ?? null,
         state: lead.state ?? null,
         isOpen: lead.isOpen,
