@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { researchCadence } from '../../src/cadence/research-cadence.ts';
+import { plan } from '../../src/engine/plan.ts';
+import type { Decision } from '../../src/engine/types.ts';
+import { CORPUS_SEED, CORPUS_SIZE, decisionCorpus, decisionDigest } from './decision-corpus.ts';
+
+/**
+ * Recorded with the engine of commit abe588d (before issue 18's speed-up), seed 18042026,
+ * 20,000 snapshots. A change that is meant to alter decisions records the new digest here
+ * and says why in its commit; a speed-up must leave it as it is.
+ */
+const RECORDED_DIGEST = '1680a44cedd72c84866a2bd6ae907e179fd0467eaeafb706524e48b7533854c7';
+
+/** Planning 20,000 snapshots takes seconds on a loaded 2-core machine, not milliseconds. */
+const TIMEOUT = 120_000;
+
+describe('decisions on the recorded corpus', () => {
+  it(
+    'are byte-identical to the recorded ones',
+    () => {
+      const corpus = decisionCorpus(CORPUS_SEED, CORPUS_SIZE);
+      const kinds = new Set<string>();
+      const digest = decisionDigest(corpus, (c) => {
+        const decision: Decision = plan(c.snapshot, researchCadence, c.now, c.schedule);
+        kinds.add(decision.state.status);
+        for (const d of decision.create) kinds.add(d.reason.split(':')[0] ?? '');
+        for (const d of decision.close) kinds.add(d.reason);
+        return decision;
+      });
+      expect(corpus).toHaveLength(20_000);
+      // The corpus exercises every outcome the engine has, so the digest covers them all.
+      expect([...kinds].sort()).toEqual([
+        'active',
+        'cadence_changed',
+        'converted',
+        'duplicate',
+        'finished',
+        'lead_closed',
+        'lead_window_only',
+        'moved_past_holiday',
+        'opted_out',
+        'overlap',
+        'reached',
+        'state_cap',
+        'stopped',
+        'team_hours',
+        'wrong_number',
+      ]);
+      expect(digest).toBe(RECORDED_DIGEST);
+    },
+    TIMEOUT,
+  );
+
+  it('changes when a single decision changes', () => {
+    const corpus = decisionCorpus(CORPUS_SEED, 50);
+    const decide = (c: (typeof corpus)[number]) =>
+      plan(c.snapshot, researchCadence, c.now, c.schedule);
+    const honest = decisionDigest(corpus, decide);
+    const skewed = decisionDigest(corpus, (c) =>
+      c === corpus[49] ? { ...decide(c), keep: ['x'] } : decide(c),
+    );
+    expect(skewed).not.toBe(honest);
+  });
+});
