@@ -1,9 +1,19 @@
 import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
-// Offsets change only at transitions, which fall on quarter hours in every modern zone, so one
-// lookup per quarter hour is exact. Bounded so a long-running process does not grow forever.
-const BUCKET_MS = 15 * 60_000;
+// Offsets change only at transitions, which fall on quarter hours in every modern zone and at
+// most once a UTC day, so two lookups tell a day without one and a search over its quarter
+// hours finds the one it has: each UTC day costs `Intl` 2 to 9 lookups, then none. Bounded so
+// a long-running process does not grow forever.
+const QUARTER_MS = 15 * 60_000;
+const DAY_MS = 96 * QUARTER_MS;
 const MAX_ENTRIES = 100_000;
+
+/** A UTC day's offsets: `before` until the instant `at`, `after` from it. */
+interface DayOffsets {
+  readonly before: number;
+  readonly after: number;
+  readonly at: number;
+}
 
 /**
  * An IANA zone that remembers offsets. luxon asks `Intl` for the offset on every date
@@ -11,7 +21,7 @@ const MAX_ENTRIES = 100_000;
  */
 class CachedZone extends Zone {
   readonly #inner: IANAZone;
-  readonly #offsets = new Map<number, number>();
+  readonly #days = new Map<number, DayOffsets>();
 
   constructor(name: string) {
     super();
@@ -40,14 +50,30 @@ class CachedZone extends Zone {
     return other.type === 'iana' && other.name === this.name;
   }
   override offset(ts: number): number {
-    const bucket = Math.floor(ts / BUCKET_MS);
-    let offset = this.#offsets.get(bucket);
-    if (offset === undefined) {
-      if (this.#offsets.size >= MAX_ENTRIES) this.#offsets.clear();
-      offset = this.#inner.offset(ts);
-      this.#offsets.set(bucket, offset);
+    const day = Math.floor(ts / DAY_MS);
+    let found = this.#days.get(day);
+    if (found === undefined) {
+      if (this.#days.size >= MAX_ENTRIES) this.#days.clear();
+      found = this.#dayOffsets(day * DAY_MS);
+      this.#days.set(day, found);
     }
-    return offset;
+    return ts < found.at ? found.before : found.after;
+  }
+  #dayOffsets(start: number): DayOffsets {
+    const before = this.#inner.offset(start);
+    const after = this.#inner.offset(start + DAY_MS);
+    if (before === after || Number.isNaN(before)) {
+      return { before, after: before, at: Number.POSITIVE_INFINITY };
+    }
+    // The first quarter hour with the new offset: `low` still has the old one, `high` the new.
+    let low = 0;
+    let high = DAY_MS / QUARTER_MS;
+    while (high - low > 1) {
+      const mid = (low + high) >> 1;
+      if (this.#inner.offset(start + mid * QUARTER_MS) === before) low = mid;
+      else high = mid;
+    }
+    return { before, after, at: start + high * QUARTER_MS };
   }
 }
 

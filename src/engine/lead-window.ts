@@ -77,21 +77,46 @@ function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening
 }
 
 const MAX_CACHED = 200_000;
-const windows = new WeakMap<Schedule, Map<string, Opening[]>>();
+/** Per schedule: per lead kind and zone, the window of each day number, and how many there are. */
+interface WindowCache {
+  readonly byKind: Map<string, Map<number, Opening[]>>;
+  size: number;
+}
+const windows = new WeakMap<Schedule, WindowCache>();
 
-/** The lead's window on one local day of one zone, cached per schedule, lead kind and day. */
-function dayWindow(zone: string, number: number, place: LeadPlace, schedule: Schedule) {
+/** One lead kind's and zone's windows: nested maps, so no key string per day looked up. */
+function windowsOf(zone: string, place: LeadPlace, schedule: Schedule) {
   let cache = windows.get(schedule);
   if (!cache) {
-    cache = new Map();
+    cache = { byKind: new Map(), size: 0 };
     windows.set(schedule, cache);
   }
-  const key = `${place.key}|${zone}|${number}`;
-  let found = cache.get(key);
+  if (cache.size >= MAX_CACHED) {
+    cache.byKind.clear();
+    cache.size = 0;
+  }
+  const key = `${place.key}|${zone}`;
+  let days = cache.byKind.get(key);
+  if (!days) {
+    days = new Map();
+    cache.byKind.set(key, days);
+  }
+  return { cache, days };
+}
+
+/** The lead's window on one local day of one zone, cached per schedule, lead kind and day. */
+function dayWindow(
+  zone: string,
+  number: number,
+  cached: ReturnType<typeof windowsOf>,
+  place: LeadPlace,
+  schedule: Schedule,
+) {
+  let found = cached.days.get(number);
   if (!found) {
     found = ownWindow(localDay(zone, number), place, schedule);
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(key, found);
+    cached.days.set(number, found);
+    cached.cache.size++;
   }
   return found;
 }
@@ -99,9 +124,10 @@ function dayWindow(zone: string, number: number, place: LeadPlace, schedule: Sch
 /** The window of one zone over `span`, adjacent stretches joined (a 24:00 end meets 00:00). */
 function zoneStretches(span: Opening, zone: string, place: LeadPlace, schedule: Schedule) {
   const out: Opening[] = [];
+  const cached = windowsOf(zone, place, schedule);
   for (let n = dayNumberAt(span.start, zone); ; n++) {
     if (localDay(zone, n).start >= span.end) break;
-    for (const w of dayWindow(zone, n, place, schedule)) {
+    for (const w of dayWindow(zone, n, cached, place, schedule)) {
       const start = Math.max(w.start, span.start);
       const end = Math.min(w.end, span.end);
       if (end <= start) continue;
