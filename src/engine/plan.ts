@@ -5,6 +5,7 @@ import {
   matchAttempts,
   outsideOf,
 } from './attempts.ts';
+import { isoOf } from './iso-time.ts';
 import { leadPlace } from './lead-window.ts';
 import { MINUTE } from './local-days.ts';
 import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
@@ -91,11 +92,11 @@ function draft(
       ? `${outsideHoursLine(when.reminderAt, lead.timezone, teamZone)}\n\n${step.guidance}`
       : step.guidance,
     priority: step.priority,
-    reminderAt: new Date(when.reminderAt).toISOString(),
-    dueAt: new Date(when.dueAt).toISOString(),
+    reminderAt: isoOf(when.reminderAt),
+    dueAt: isoOf(when.dueAt),
     ...(lead.ownerId === undefined ? {} : { ownerId: lead.ownerId }),
     reason: when.reason,
-    ...(after === undefined ? {} : { after: new Date(after).toISOString() }),
+    ...(after === undefined ? {} : { after: isoOf(after) }),
   };
 }
 

@@ -1,5 +1,6 @@
 /** When a cadence step falls: its earliest moment, the per-24-hour cap, and the opening. */
 import { doneAt } from './attempts.ts';
+import { parseIso } from './iso-time.ts';
 import { explainHoliday, type LeadPlace } from './lead-window.ts';
 import { DAY, MINUTE } from './local-days.ts';
 import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
@@ -52,7 +53,7 @@ function capFloor(place: LeadPlace, attempts: readonly number[]): number | undef
 export function timing(step: CadenceStep, input: TimingInput): Timing {
   const { snapshot, place, previousDone, now, schedule } = input;
   const zone = snapshot.lead.timezone;
-  const created = Date.parse(snapshot.lead.createdAt);
+  const created = parseIso(snapshot.lead.createdAt);
   const hard = HARD.has(step.channel);
   let earliest: number;
   if (step.afterMinutes) {
@@ -93,7 +94,7 @@ export function attemptTimes(
 ): number[] {
   const times = [
     ...tasks.filter((t) => t.status !== 'closed' && HARD.has(t.channel)).map(doneAt),
-    ...outside.filter((a) => HARD.has(a.channel)).map((a) => Date.parse(a.at)),
+    ...outside.filter((a) => HARD.has(a.channel)).map((a) => parseIso(a.at)),
   ];
   return times.sort((a, b) => b - a);
 }
