@@ -22,6 +22,9 @@ interface DayOffsets {
 class CachedZone extends Zone {
   readonly #inner: IANAZone;
   readonly #days = new Map<number, DayOffsets>();
+  /** The day asked last: consecutive questions are mostly about the same day. */
+  #lastDay = Number.NaN;
+  #last: DayOffsets = { before: 0, after: 0, at: 0 };
 
   constructor(name: string) {
     super();
@@ -51,12 +54,15 @@ class CachedZone extends Zone {
   }
   override offset(ts: number): number {
     const day = Math.floor(ts / DAY_MS);
+    if (day === this.#lastDay) return ts < this.#last.at ? this.#last.before : this.#last.after;
     let found = this.#days.get(day);
     if (found === undefined) {
       if (this.#days.size >= MAX_ENTRIES) this.#days.clear();
       found = this.#dayOffsets(day * DAY_MS);
       this.#days.set(day, found);
     }
+    this.#lastDay = day;
+    this.#last = found;
     return ts < found.at ? found.before : found.after;
   }
   #dayOffsets(start: number): DayOffsets {

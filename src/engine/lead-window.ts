@@ -77,9 +77,9 @@ function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening
 }
 
 const MAX_CACHED = 200_000;
-/** Per schedule: per lead kind and zone, the window of each day number, and how many there are. */
+/** Per schedule: per lead kind, zone and day number, the window; and how many there are. */
 interface WindowCache {
-  readonly byKind: Map<string, Map<number, Opening[]>>;
+  readonly byKind: Map<string, Map<string, Map<number, Opening[]>>>;
   size: number;
 }
 const windows = new WeakMap<Schedule, WindowCache>();
@@ -95,11 +95,15 @@ function windowsOf(zone: string, place: LeadPlace, schedule: Schedule) {
     cache.byKind.clear();
     cache.size = 0;
   }
-  const key = `${place.key}|${zone}`;
-  let days = cache.byKind.get(key);
+  let zones = cache.byKind.get(place.key);
+  if (!zones) {
+    zones = new Map();
+    cache.byKind.set(place.key, zones);
+  }
+  let days = zones.get(zone);
   if (!days) {
     days = new Map();
-    cache.byKind.set(key, days);
+    zones.set(zone, days);
   }
   return { cache, days };
 }

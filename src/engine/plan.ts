@@ -102,6 +102,24 @@ function draft(
 
 type TrackResult = 'active' | 'done' | 'blocked';
 
+const STEPS_ON = new WeakMap<Cadence, Map<Channel, readonly number[]>>();
+
+/** The 1-based indexes of a cadence's steps on one channel, found once per cadence. */
+function stepsOn(cadence: Cadence, channel: Channel): readonly number[] {
+  let byChannel = STEPS_ON.get(cadence);
+  if (!byChannel) {
+    byChannel = new Map();
+    for (const c of CHANNELS) {
+      byChannel.set(
+        c,
+        cadence.steps.flatMap((s, i) => (s.channel === c ? [i + 1] : [])),
+      );
+    }
+    STEPS_ON.set(cadence, byChannel);
+  }
+  return byChannel.get(channel) ?? [];
+}
+
 /**
  * Decides which cadence tasks should be open for a lead now. Pure: the same snapshot, cadence,
  * instant and schedule always give the same decision.
@@ -143,7 +161,7 @@ export function plan(
   const attempts = place.cap ? attemptTimes(snapshot.tasks, outside) : [];
   const results: TrackResult[] = [];
   for (const channel of CHANNELS) {
-    const indexes = cadence.steps.flatMap((s, i) => (s.channel === channel ? [i + 1] : []));
+    const indexes = stepsOn(cadence, channel);
     if (indexes.length === 0) continue;
     const tasks = current.filter((t) => t.channel === channel);
     const reason = blocked.get(channel);
