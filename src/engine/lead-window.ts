@@ -1,3 +1,4 @@
+import { DayCache } from './day-cache.ts';
 import {
   dayNumberAt,
   intersect,
@@ -77,61 +78,29 @@ function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening
 }
 
 const MAX_CACHED = 200_000;
-/** Per schedule: per lead kind, zone and day number, the window; and how many there are. */
-interface WindowCache {
-  readonly byKind: Map<string, Map<string, Map<number, Opening[]>>>;
-  size: number;
-}
-const windows = new WeakMap<Schedule, WindowCache>();
-
-/** One lead kind's and zone's windows: nested maps, so no key string per day looked up. */
-function windowsOf(zone: string, place: LeadPlace, schedule: Schedule) {
-  let cache = windows.get(schedule);
-  if (!cache) {
-    cache = { byKind: new Map(), size: 0 };
-    windows.set(schedule, cache);
-  }
-  if (cache.size >= MAX_CACHED) {
-    cache.byKind.clear();
-    cache.size = 0;
-  }
-  let zones = cache.byKind.get(place.key);
-  if (!zones) {
-    zones = new Map();
-    cache.byKind.set(place.key, zones);
-  }
-  let days = zones.get(zone);
-  if (!days) {
-    days = new Map();
-    zones.set(zone, days);
-  }
-  return { cache, days };
-}
+const windows = new DayCache<Opening[]>(MAX_CACHED);
 
 /** The lead's window on one local day of one zone, cached per schedule, lead kind and day. */
 function dayWindow(
   zone: string,
   number: number,
-  cached: ReturnType<typeof windowsOf>,
+  days: Map<number, Opening[]>,
   place: LeadPlace,
   schedule: Schedule,
 ) {
-  let found = cached.days.get(number);
-  if (!found) {
-    found = ownWindow(localDay(zone, number), place, schedule);
-    cached.days.set(number, found);
-    cached.cache.size++;
-  }
-  return found;
+  return (
+    days.get(number) ??
+    windows.put(schedule, days, number, ownWindow(localDay(zone, number), place, schedule))
+  );
 }
 
 /** The window of one zone over `span`, adjacent stretches joined (a 24:00 end meets 00:00). */
 function zoneStretches(span: Opening, zone: string, place: LeadPlace, schedule: Schedule) {
   const out: Opening[] = [];
-  const cached = windowsOf(zone, place, schedule);
+  const days = windows.of(schedule, place.key, zone);
   for (let n = dayNumberAt(span.start, zone); ; n++) {
     if (localDay(zone, n).start >= span.end) break;
-    for (const w of dayWindow(zone, n, cached, place, schedule)) {
+    for (const w of dayWindow(zone, n, days, place, schedule)) {
       const start = Math.max(w.start, span.start);
       const end = Math.min(w.end, span.end);
       if (end <= start) continue;
