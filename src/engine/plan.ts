@@ -21,6 +21,7 @@ import {
   type CloseReason,
   type Decision,
   type LeadSnapshot,
+  type Outcome,
   REACHED_OUTCOMES,
   type Schedule,
   type StopReason,
@@ -45,8 +46,9 @@ export function stepKey(leadId: string, cadenceId: string, step: number): string
 
 function stopReason({ lead, tasks, activities }: LeadSnapshot): StopReason | undefined {
   if (lead.converted) return 'converted';
-  const outcomes = [...tasks.map((t) => t.outcome), ...activities.map((a) => a.outcome)];
-  if (outcomes.some((o) => o !== undefined && REACHED_OUTCOMES.has(o))) return 'reached';
+  const reached = (t: { readonly outcome?: Outcome | undefined }) =>
+    t.outcome !== undefined && REACHED_OUTCOMES.has(t.outcome);
+  if (tasks.some(reached) || activities.some(reached)) return 'reached';
   if (!lead.isOpen) return 'lead_closed';
   return undefined;
 }
@@ -54,9 +56,8 @@ function stopReason({ lead, tasks, activities }: LeadSnapshot): StopReason | und
 /** Channels the lead must not be contacted on, with why. */
 function blockedChannels({ lead, tasks, activities }: LeadSnapshot): Map<Channel, CloseReason> {
   const blocked = new Map<Channel, CloseReason>();
-  const wrongNumber = [...tasks, ...activities].some(
-    (t) => t.channel === 'call' && t.outcome === 'wrong_number',
-  );
+  const wrong = (t: CadenceTask | Activity) => t.channel === 'call' && t.outcome === 'wrong_number';
+  const wrongNumber = tasks.some(wrong) || activities.some(wrong);
   if (wrongNumber) {
     blocked.set('call', 'wrong_number');
     blocked.set('sms', 'wrong_number');
