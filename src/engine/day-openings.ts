@@ -10,6 +10,7 @@ import {
   localRange,
   type Opening,
 } from './local-days.ts';
+import { zonesKey } from './shared-window.ts';
 import type { Schedule, TimingReason } from './types.ts';
 
 /**
@@ -99,19 +100,17 @@ export interface DayOpenings {
 }
 
 const openingsCache = new DayCache<DayOpenings>(MAX_CACHED);
-const ZONES_KEY = new WeakMap<readonly string[], string>();
 
 /**
  * A team day's openings for one kind of step and lead: they depend on nothing else (the rules
  * and country through the lead's kind, its zones, the schedule), so each is decided once.
  */
 export function openingsFor(place: LeadPlace, schedule: Schedule, hard: boolean) {
-  let zones = place.zones.length === 1 ? place.zones[0] : ZONES_KEY.get(place.zones);
-  if (zones === undefined) {
-    zones = place.zones.join(',');
-    ZONES_KEY.set(place.zones, zones);
-  }
-  return openingsCache.of(schedule, `${hard ? 'call' : 'desk'}|${place.key}`, zones);
+  return openingsCache.of(
+    schedule,
+    `${hard ? 'call' : 'desk'}|${place.key}`,
+    zonesKey(place.zones),
+  );
 }
 
 /** The openings of team day `n`, from `days` (as `openingsFor` gave it) or decided now. */

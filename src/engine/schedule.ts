@@ -1,6 +1,7 @@
 import { type DayOpenings, openingsFor, openingsOn } from './day-openings.ts';
 import { type LeadPlace, leadStretches } from './lead-window.ts';
 import { DAY, dayNumberAt, localDay, type Opening } from './local-days.ts';
+import { sharesStretch } from './shared-window.ts';
 import type { Schedule, TimingReason } from './types.ts';
 
 export type { Opening } from './local-days.ts';
@@ -22,7 +23,7 @@ const PROBE = 14 * DAY;
  */
 function windowPlace(from: number, place: LeadPlace, schedule: Schedule): LeadPlace {
   if (place.zones.length < 2) return place;
-  if (leadStretches({ start: from, end: from + PROBE }, place, schedule).length > 0) return place;
+  if (sharesStretch({ start: from, end: from + PROBE }, place, schedule)) return place;
   return { ...place, zones: [place.zone] };
 }
 
