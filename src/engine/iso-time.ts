@@ -9,7 +9,8 @@ const MAX_DATES = 10_000;
 /** `YYYY-MM-DD` per day number: a plan writes a few dates, mostly the same ones. */
 const dates = new Map<number, string>();
 
-const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** `7` → `07`: hours, minutes, seconds, months and days in ISO and clock strings. */
+export const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /** The UTC calendar date of a day number (days since 1970-01-01), Howard Hinnant's algorithm. */
 function civil(days: number): [number, number, number] {

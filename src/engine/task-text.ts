@@ -1,13 +1,17 @@
-import { DateTime } from 'luxon';
 import { zoneNamed } from './cached-zone.ts';
+import { two } from './iso-time.ts';
+import { DAY, MINUTE } from './local-days.ts';
 
 /** "America/New_York" → "New York": the place a rep recognises. */
 function placeName(zone: string): string {
   return (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
 }
 
+/** `HH:mm` in `zone`, as luxon's `toFormat('HH:mm')` gives it, from the cached offset. */
 function clock(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone: zoneNamed(zone) }).toFormat('HH:mm');
+  const local = at + zoneNamed(zone).offset(at) * MINUTE;
+  const minutes = Math.floor((((local % DAY) + DAY) % DAY) / MINUTE);
+  return `${two(Math.floor(minutes / 60))}:${two(minutes % 60)}`;
 }
 
 /**
