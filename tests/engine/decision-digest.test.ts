@@ -5,11 +5,16 @@ import type { Decision } from '../../src/engine/types.ts';
 import { CORPUS_SEED, CORPUS_SIZE, decisionCorpus, decisionDigest } from './decision-corpus.ts';
 
 /**
- * Recorded with the engine of commit abe588d (before issue 18's speed-up), seed 18042026,
- * 20,000 snapshots. A change that is meant to alter decisions records the new digest here
- * and says why in its commit; a speed-up must leave it as it is.
+ * Seed 18042026, 20,000 snapshots. First recorded with the engine of commit abe588d, before
+ * issue 18's speed-up (1680a44c…), which left it unchanged at every step. Re-recorded with the
+ * engine of commit 31098ed, still without the speed-up, after two changes meant to alter
+ * decisions: issue 17 (logged attempts complete open steps, count against the caps and number
+ * the titles; new close reason attempts_made) and calls outside the team's hours getting the
+ * first hour of the lead's window after the team closes instead of the whole stretch. The
+ * sped-up engine gives the same digest. A change that is meant to alter decisions records the
+ * new digest here and says why in its commit; a speed-up must leave it as it is.
  */
-const RECORDED_DIGEST = '1680a44cedd72c84866a2bd6ae907e179fd0467eaeafb706524e48b7533854c7';
+const RECORDED_DIGEST = '3f0fc92cf2757fd60f25565cdaf5bcc2664aa203f42f12c6edbb0c0aff4e4ecd';
 
 /** Planning 20,000 snapshots takes seconds on a loaded 2-core machine, not milliseconds. */
 const TIMEOUT = 120_000;
@@ -31,6 +36,7 @@ describe('decisions on the recorded corpus', () => {
       // The corpus exercises every outcome the engine has, so the digest covers them all.
       expect([...kinds].sort()).toEqual([
         'active',
+        'attempts_made',
         'cadence_changed',
         'converted',
         'duplicate',
