@@ -61,6 +61,12 @@ interface SalesforceFailure {
   readonly message?: unknown;
 }
 
+/** The tasks of a lead as a parent-to-child subquery answers them. */
+interface ChildTasks {
+  readonly done: boolean;
+  readonly records: SalesforceTask[];
+}
+
 /**
  * `REQUEST_LIMIT_EXCEEDED` with "TotalRequests": the org's rolling 24-hour API allocation is
  * spent (the same code with "ConcurrentPerOrgLongTxn" is the concurrency limit, which passes).
@@ -303,13 +309,19 @@ export function createSalesforceConnector(
     const records = new Map<string, LeadRecord>();
     const wanted = [...new Set(ids.map(to18))];
     if (wanted.length === 0) return records;
-    // Both queries at once: tasks of an id that is not a lead are simply never picked.
-    const [leads, tasksByLead] = await Promise.all([
-      queryIn<SalesforceLead>(LEAD_FIELDS, 'Lead', 'Id', wanted),
-      tasksOf(wanted),
-    ]);
+    // One query: each lead with its tasks (the Lead.Tasks relationship, WhoId = the lead).
+    const withTasks = [...LEAD_FIELDS, `(SELECT ${TASK_FIELDS.join(', ')} FROM Tasks)`];
+    const leads = await queryIn<SalesforceLead & { Tasks?: ChildTasks | null }>(
+      withTasks,
+      'Lead',
+      'Id',
+      wanted,
+    );
+    // A lead with more tasks than one answer holds has them read on their own.
+    const paged = leads.filter((lead) => lead.Tasks && !lead.Tasks.done).map((lead) => lead.Id);
+    const more = paged.length > 0 ? await tasksOf(paged) : new Map<string, SalesforceTask[]>();
     for (const lead of leads) {
-      const own = tasksByLead.get(lead.Id) ?? [];
+      const own = more.get(lead.Id) ?? lead.Tasks?.records ?? [];
       records.set(lead.Id, {
         lead: leadFromSalesforce(lead, rules),
         tasks: own.flatMap((t) => cadenceTaskFrom(t) ?? []),

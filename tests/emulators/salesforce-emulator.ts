@@ -335,7 +335,29 @@ export async function startSalesforceEmulator(
   const find = (object: string, id: string) => store[object]?.get(to18(id));
 
   /** The SOQL the connector writes: SELECT f, … FROM X [WHERE a IN (…) | a = '…' [AND …]] [LIMIT n]. */
-  function runQuery(soql: string) {
+  function runQuery(soql: string): { object: string; fields: string[]; records: SalesforceRecord[] } {
+    // One parent-to-child subquery, `(SELECT f, … FROM Tasks)`, as Salesforce answers it: the
+    // child records under the relationship's name, or null when there are none.
+    const child = /,\s*\(\s*SELECT\s+([^()]+?)\s+FROM\s+(\w+)\s*\)/is.exec(soql);
+    if (child) {
+      const parent = runQuery(soql.replace(child[0], ''));
+      const relation = CHILD_RELATIONSHIPS[parent.object]?.[child[2] ?? ''];
+      if (!relation) {
+        throw new ApiError(
+          400,
+          'INVALID_TYPE',
+          `Didn't understand relationship '${child[2]}' in FROM part of query call.`,
+        );
+      }
+      const inner = runQuery(`SELECT ${child[1]} FROM ${relation.object}`);
+      const records = parent.records.map((r) => {
+        const own = inner.records.filter((c) => c[relation.field] === r.Id);
+        const rows = own.map((c) => project(relation.object, inner.fields, c));
+        const value = rows.length > 0 ? { totalSize: rows.length, done: true, records: rows } : null;
+        return { ...r, [child[2] ?? '']: value } as SalesforceRecord;
+      });
+      return { object: parent.object, fields: [...parent.fields, child[2] ?? ''], records };
+    }
     const match =
       /^SELECT\s+(.+?)\s+FROM\s+(\w+)(?:\s+WHERE\s+(.+?))?(?:\s+ORDER\s+BY\s+(\w+)(?:\s+(ASC|DESC))?)?(?:\s+LIMIT\s+(\d+))?\s*$/is.exec(
         soql.trim(),
@@ -412,6 +434,11 @@ export async function startSalesforceEmulator(
     if (limit) records = records.slice(0, Number(limit));
     return { object, fields, records };
   }
+
+  /** Child relationships a subquery may name: Lead.Tasks are the tasks whose WhoId is the lead. */
+  const CHILD_RELATIONSHIPS: Record<string, Record<string, { object: string; field: string }>> = {
+    Lead: { Tasks: { object: 'Task', field: 'WhoId' } },
+  };
 
   const project = (object: string, fields: string[], record: SalesforceRecord) => ({
     attributes: {

@@ -102,9 +102,10 @@ describe('Salesforce outbound message: a new lead', () => {
     t = await startSalesforceApp(TUESDAY_10AM);
     const ids = Array.from({ length: 100 }, (_, i) => newLead({ LastName: `Lead${i}` }));
     await expectAck(await t.outbound(leadMessage(...ids)));
-    // One lead query, one task query, one collection create of 200 tasks, one task query to
-    // find twins from another replica.
-    expect(t.emulator.requests).toHaveLength(4);
+    // One lead query with its tasks as a subquery, one collection create of 200 tasks, one
+    // task query to find twins from another replica.
+    expect(t.emulator.requests).toHaveLength(3);
+    expect(t.emulator.requests[0]?.soql).toMatch(/^SELECT .*, \(SELECT .* FROM Tasks\) FROM Lead /);
     for (const id of ids) expect(openTasks(id)).toHaveLength(2);
   });
 
