@@ -335,7 +335,11 @@ export async function startSalesforceEmulator(
   const find = (object: string, id: string) => store[object]?.get(to18(id));
 
   /** The SOQL the connector writes: SELECT f, … FROM X [WHERE a IN (…) | a = '…' [AND …]] [LIMIT n]. */
-  function runQuery(soql: string): { object: string; fields: string[]; records: SalesforceRecord[] } {
+  function runQuery(soql: string): {
+    object: string;
+    fields: string[];
+    records: SalesforceRecord[];
+  } {
     // One parent-to-child subquery, `(SELECT f, … FROM Tasks)`, as Salesforce answers it: the
     // child records under the relationship's name, or null when there are none.
     const child = /,\s*\(\s*SELECT\s+([^()]+?)\s+FROM\s+(\w+)\s*\)/is.exec(soql);
@@ -353,7 +357,8 @@ export async function startSalesforceEmulator(
       const records = parent.records.map((r) => {
         const own = inner.records.filter((c) => c[relation.field] === r.Id);
         const rows = own.map((c) => project(relation.object, inner.fields, c));
-        const value = rows.length > 0 ? { totalSize: rows.length, done: true, records: rows } : null;
+        const value =
+          rows.length > 0 ? { totalSize: rows.length, done: true, records: rows } : null;
         return { ...r, [child[2] ?? '']: value } as SalesforceRecord;
       });
       return { object: parent.object, fields: [...parent.fields, child[2] ?? ''], records };
