@@ -1,10 +1,10 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CallingRule, LeadJurisdiction, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import {
   countryCode,
   type LeadLocation,
   type LeadTimezone,
   leadTimezone,
+  validNumber,
 } from './lead-timezone.ts';
 import { stateCode, stateOfNumber } from './us-state.ts';
 
@@ -42,8 +42,7 @@ function longestRange(hours: MinuteRange | WeeklyHours): number {
 export function resolveLead(lead: LeadWhereabouts, context: ResolveContext): ResolvedLead {
   const tz = leadTimezone(lead, context.teamZone, context.at, longestRange(context.contactHours));
   const hint = lead.country === undefined ? undefined : countryCode(lead.country);
-  const number = lead.phone ? parsePhoneNumberFromString(lead.phone, hint) : undefined;
-  const valid = number?.isValid() ? number : undefined;
+  const valid = lead.phone ? validNumber(lead.phone, hint) : undefined;
   const country = hint ?? valid?.country;
   const state =
     country !== 'US'

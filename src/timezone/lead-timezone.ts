@@ -3,7 +3,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { deserialize } from 'bson';
 import ct from 'countries-and-timezones';
-import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import {
+  type CountryCode,
+  type PhoneNumber,
+  parsePhoneNumberFromString,
+} from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 import moment from 'moment-timezone';
 
@@ -49,10 +53,25 @@ export function countryCode(country: string): CountryCode | undefined {
   return code as CountryCode | undefined;
 }
 
+// Parsing and validating a number with the full metadata is the costliest step of resolving a
+// lead, and the zone, the country and the state all start from it: each number is parsed once.
+const VALID_NUMBERS = new Map<string, PhoneNumber | undefined>();
+
+/** The phone number, parsed with the country as a hint, when it is a valid number. */
+export function validNumber(phone: string, hint: CountryCode | undefined): PhoneNumber | undefined {
+  const key = `${hint ?? ''} ${phone}`;
+  if (VALID_NUMBERS.has(key)) return VALID_NUMBERS.get(key);
+  const number = parsePhoneNumberFromString(phone, hint);
+  const valid = number?.isValid() ? number : undefined;
+  if (VALID_NUMBERS.size >= MAX_CACHED) VALID_NUMBERS.clear();
+  VALID_NUMBERS.set(key, valid);
+  return valid;
+}
+
 function phoneZones(phone: string, country: string | undefined): string[] {
   const hint = country === undefined ? undefined : countryCode(country);
-  const number = parsePhoneNumberFromString(phone, hint);
-  if (!number?.isValid()) return [];
+  const number = validNumber(phone, hint);
+  if (!number) return [];
   for (let prefix = number.number.slice(1); prefix.length > 0; prefix = prefix.slice(0, -1)) {
     const zones = PREFIX_ZONES[prefix];
     if (zones) return zones.split('&');
