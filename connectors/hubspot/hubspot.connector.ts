@@ -66,6 +66,19 @@ const OBJECT_OF: Record<ActivityRef['kind'], ObjectType> = {
   email: 'emails',
 };
 
+/** Records by id, as `map` turns them (those it turns into nothing are left out). */
+function mappedById<T>(
+  records: readonly HubSpotRecord[],
+  map: (record: HubSpotRecord) => T | undefined,
+): Map<string, T> {
+  return new Map(
+    records.flatMap((r) => {
+      const value = map(r);
+      return value === undefined ? [] : [[r.id, value] as const];
+    }),
+  );
+}
+
 interface HubSpotFailure {
   readonly code?: unknown;
   readonly body?: { message?: unknown; policyName?: unknown; category?: unknown } | unknown;
@@ -234,13 +247,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const links = await associations('contacts', type, contactIds);
     const unknown = [...new Set([...links.values()].flat())].filter((id) => !known.has(id));
     const records = await readObjects(type, unknown, properties);
-    const byId = new Map([
-      ...known,
-      ...records.flatMap((r) => {
-        const mapped = map(r);
-        return mapped === undefined ? [] : [[r.id, mapped] as const];
-      }),
-    ]);
+    const byId = new Map([...known, ...mappedById(records, map)]);
     return new Map(
       contactIds.map((id) => [id, (links.get(id) ?? []).flatMap((to) => byId.get(to) ?? [])]),
     );
@@ -291,17 +298,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       readObjects('calls', all('calls'), CALL_PROPERTIES),
       readObjects('emails', all('emails'), EMAIL_PROPERTIES),
     ]);
-    const mapped = <T>(records: HubSpotRecord[], map: (r: HubSpotRecord) => T | undefined) =>
-      new Map(
-        records.flatMap((r) => {
-          const value = map(r);
-          return value === undefined ? [] : [[r.id, value] as const];
-        }),
-      );
     const byId = {
-      tasks: mapped(tasks, cadenceTaskFrom),
-      calls: mapped(calls, activityFromCall),
-      emails: mapped(emails, activityFromEmail),
+      tasks: mappedById(tasks, cadenceTaskFrom),
+      calls: mappedById(calls, activityFromCall),
+      emails: mappedById(emails, activityFromEmail),
     };
     const pick = <T>(ids: readonly string[], from: Map<string, T>) =>
       ids.flatMap((id) => from.get(id) ?? []);
