@@ -103,12 +103,17 @@ async function flow(crm: Crm, steps: readonly Step[], size: number, count: numbe
         leads: leads.length,
         calls,
       });
-    const wrong = leads.filter((id) => {
+    const expected = [...step.expected].sort().join();
+    const wrong = leads.flatMap((id) => {
       const found = crm.steps(id).sort();
-      return hasTwin(found) || found.join() !== [...step.expected].sort().join();
+      return hasTwin(found) || found.join() !== expected ? [`${id}: ${found.join()}`] : [];
     });
-    if (wrong.length > 0)
-      problems.push(`${crm.name} ${step.event}: ${wrong.length} leads with missing or twin tasks`);
+    if (wrong.length > 0) {
+      problems.push(
+        `${crm.name} ${step.event}: ${wrong.length} leads with missing or twin tasks ` +
+          `(expected ${expected}; first: ${wrong[0]})`,
+      );
+    }
   }
 }
 
@@ -153,8 +158,8 @@ async function hubspotCases() {
       const callId = emulator.logCall(id, properties);
       return callLogged(callId);
     },
-    // An attempt: call 1 stays open until the rep completes it.
-    expected: FIRST_STEPS,
+    // The logged attempt completes call 1, with its outcome noted, and call 2 opens.
+    expected: AFTER_CALL_1,
     counted: true,
   };
   const crm = hubspotCrm(t);
