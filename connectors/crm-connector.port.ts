@@ -46,6 +46,11 @@ export interface LeadChanges {
   /** Open tasks to complete with the logged attempt noted on them; unset: none. */
   readonly complete?: readonly TaskCompletion[];
   readonly reassign: readonly TaskReassignment[];
+  /**
+   * The lead's tasks as the round that decided these changes read them: a connector that must
+   * rewrite a task whole takes its text from here instead of reading it again.
+   */
+  readonly read?: readonly CadenceTask[];
 }
 
 /** A CRM record about a lead: a task, a logged call or a logged email. */

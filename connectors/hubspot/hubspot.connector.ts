@@ -383,7 +383,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         keep(await create(part.map((input) => withOwner(input, options.defaultOwnerId))));
       }
     }
-    await completeTasks(changes.flatMap(({ complete = [] }) => complete));
+    await completeTasks(changes);
     for (const part of chunks(updates, BATCH)) {
       try {
         await call('batch update of tasks', async () =>
@@ -401,26 +401,34 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   }
 
   /**
-   * Completes tasks from logged attempts. HubSpot replaces a property whole, so the bodies are
-   * read first and written back with the completion line; a task a rep completed or deleted
-   * meanwhile is left as it is.
+   * The open tasks to complete, with their text: HubSpot replaces a property whole, so the body
+   * goes back with the completion line added. The text the deciding round read is used as it
+   * is; a task it did not read is read now. A task a rep completed or deleted is left as it is.
    */
-  async function completeTasks(completions: readonly TaskCompletion[]): Promise<void> {
+  async function openBodies(changes: readonly LeadChanges[]): Promise<Map<string, string>> {
+    const wanted = new Set(changes.flatMap(({ complete = [] }) => complete.map((c) => c.taskId)));
+    const bodies = new Map<string, string>();
+    for (const task of changes.flatMap(({ read = [] }) => read)) {
+      if (wanted.delete(task.id) && task.status === 'open') bodies.set(task.id, task.body ?? '');
+    }
+    const current = await readObjects('tasks', [...wanted], ['hs_task_body', 'hs_task_status']);
+    for (const t of current) {
+      if (t.properties.hs_task_status !== 'COMPLETED')
+        bodies.set(t.id, t.properties.hs_task_body ?? '');
+    }
+    return bodies;
+  }
+
+  /** Completes tasks from logged attempts, each with the attempt noted on it. */
+  async function completeTasks(changes: readonly LeadChanges[]): Promise<void> {
+    const completions = changes.flatMap(({ complete = [] }) => complete);
     if (completions.length === 0) return;
-    const ids = completions.map((c) => c.taskId);
-    const current = await readObjects('tasks', ids, ['hs_task_body', 'hs_task_status']);
-    const open = new Map(
-      current.filter((t) => t.properties.hs_task_status !== 'COMPLETED').map((t) => [t.id, t]),
-    );
-    const inputs = completions.flatMap((c) => {
-      const task = open.get(c.taskId);
-      if (!task) return [];
-      return [
-        {
-          id: c.taskId,
-          properties: completedTaskProperties(task.properties.hs_task_body ?? '', c),
-        },
-      ];
+    const bodies = await openBodies(changes);
+    const inputs = completions.flatMap((c: TaskCompletion) => {
+      const body = bodies.get(c.taskId);
+      return body === undefined
+        ? []
+        : [{ id: c.taskId, properties: completedTaskProperties(body, c) }];
     });
     const tasks = client.crm.objects.tasks.batchApi;
     for (const part of chunks(inputs, BATCH)) {

@@ -249,6 +249,7 @@ export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
     ...(doneAt === undefined ? {} : { doneAt }),
     ...(logged === undefined ? {} : { credit: logged.credit, outcome: logged.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
+    ...(typeof p.hs_task_body === 'string' ? { body: p.hs_task_body } : {}),
   };
 }
 

@@ -139,6 +139,11 @@ export interface CadenceTask {
   readonly ownerId?: string;
   /** Key of the logged attempt that completed it (see `activityKey`), read from its marker. */
   readonly credit?: string;
+  /**
+   * The task's text as the CRM holds it, kept by a connector that must write it back whole
+   * (HubSpot replaces a property); the engine never reads it.
+   */
+  readonly body?: string;
 }
 
 /** A call, email or other touch logged on the lead, whether or not it came from a cadence task. */

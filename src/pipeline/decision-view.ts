@@ -104,7 +104,8 @@ export function decisionView(crm: string, explained: Explained) {
         usState: place.state ?? null,
         rules: place.jurisdiction.rules.map((r) => r.code),
       },
-      tasks: record.tasks,
+      // A task's text is the connector's, not what the engine decided on.
+      tasks: record.tasks.map(({ body: _text, ...task }) => task),
       activities: record.activities.map((a) => ({ ...a, counted: count(a) })),
     },
     decision: {

@@ -299,7 +299,10 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       report(decided, false);
       return outcomes;
     }
-    const created = await connector.applyChanges(decisions);
+    const tasksRead = (leadId: string) => records.get(leadId)?.tasks ?? [];
+    const created = await connector.applyChanges(
+      decisions.map((d) => ({ ...d, read: tasksRead(d.leadId) })),
+    );
     report(decided, true);
     // A twin is a task this round does not know: the ones it read or wrote need no re-read.
     const known = new Map(

@@ -57,13 +57,22 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
     const id = await newLead();
     t.advance(3);
     const at = t.now() - MINUTE;
+    const before = t.emulator.requests.length;
     const { call, summary } = await logCall(id, at);
     expect(summary).toMatchObject({ completed: 1, created: 1, closed: 0 });
+    // The call's contact, the contact with its associations, its tasks, its calls, the create,
+    // the completion and the twin check: the completion reuses the task text already read.
+    const requests = t.emulator.requests.slice(before).map((r) => r.path);
+    expect(requests.filter((path) => path === '/crm/v3/objects/tasks/batch/read')).toHaveLength(1);
+    expect(requests).toHaveLength(7);
     const [first, second, ...rest] = callTasks(id);
     expect(rest).toEqual([]);
     expect(first?.properties.hs_task_status).toBe('COMPLETED');
-    expect(first?.properties.hs_task_body).toContain(
-      `done by the logged call ${call} at ${new Date(at).toISOString()}, outcome no_answer`,
+    // The text is written back whole, with the logged attempt added after the marker line.
+    expect(first?.properties.hs_task_body).toMatch(
+      new RegExp(
+        `^<p>Call now\\..*call step ${id}:research-default:1 .*</p><p>Lead follow-up: done by the logged call ${call} at ${new Date(at).toISOString()}, outcome no_answer`,
+      ),
     );
     expect(second?.properties.hs_task_status).toBe('NOT_STARTED');
     expect(second?.properties.hs_task_subject).toMatch(/^Call 2 of 6/);
