@@ -176,7 +176,10 @@ export function plan(
     // At most one open task per channel: the earliest step wins, any twin or later one closes.
     const [kept, ...extra] = tasks.filter(open).sort((a, b) => a.step - b.step || byAge(a, b));
     for (const t of extra) close.push({ taskId: t.id, reason: 'duplicate' });
-    let track = { tasks, outside: outside.length === 0 ? outside : outsideOf(outside, channel) };
+    let track: Track = {
+      tasks,
+      outside: outside.length === 0 ? outside : outsideOf(outside, channel),
+    };
     const logged = kept && creditFor(kept, track.outside, leadMs);
     if (kept && logged) {
       // The rep made this step's attempt outside the task list: it is done, at the logged time.
@@ -201,27 +204,30 @@ export function plan(
     // Only completed steps count: a task the service closed itself (opt-out, lead closed,
     // cadence changed) leaves its step to do, so the track resumes there when the reason goes
     // away. A step whose task was deleted is skipped: progress is the furthest step completed.
-    const completed = track.tasks.filter((t) => t.status === 'completed');
-    const done = completed.reduce<CadenceTask | undefined>(
-      (far, t) =>
-        !far || t.step > far.step || (t.step === far.step && doneAt(t) < doneAt(far)) ? t : far,
-      undefined,
-    );
-    const made = attemptsMade(track);
-    const next = indexes.find((i) => i > (done?.step ?? 0));
-    if (next === undefined || made >= indexes.length) {
+    let step = nextStep(track, indexes);
+    let when: Timing | undefined;
+    while (step) {
+      when = timing(cadence.steps[step.next - 1] as CadenceStep, {
+        snapshot,
+        place,
+        previousDone: step.previousDone,
+        attempts,
+        now,
+        schedule,
+      });
+      // An attempt the rep made before this step's task was written (a dialer call on a lead
+      // the service had not seen yet) does the step, as it would have completed its open task:
+      // the next task counts from it, not due at once after it.
+      const made = creditFor(unwritten(cadence, step.next, when), track.outside, leadMs);
+      if (!made) break;
+      track = doneByHand(track, cadence, step.next, made);
+      step = nextStep(track, indexes);
+    }
+    if (!step || !when) {
       results.push('done');
       continue;
     }
-    const previousDone = lastAttempt(done, track.outside);
-    const when = timing(cadence.steps[next - 1] as CadenceStep, {
-      snapshot,
-      place,
-      previousDone,
-      attempts,
-      now,
-      schedule,
-    });
+    const { next, made, previousDone } = step;
     // A call planned here counts against the cap for a text planned next, and the other way.
     if (place.cap && HARD.has(channel)) {
       attempts.push(when.dueAt);
@@ -260,6 +266,54 @@ function completedBy(track: Track, task: CadenceTask, credit: TaskCompletion, lo
     tasks: track.tasks.map((t) => (t === task ? done : t)),
     outside: track.outside.filter((a) => a !== logged),
   };
+}
+
+/** The track's next step, or undefined when every step or every attempt is made. */
+function nextStep(track: Track, indexes: readonly number[]) {
+  let done: CadenceTask | undefined;
+  for (const t of track.tasks) {
+    if (t.status !== 'completed') continue;
+    if (!done || t.step > done.step || (t.step === done.step && doneAt(t) < doneAt(done))) done = t;
+  }
+  const made = attemptsMade(track);
+  const next = indexes.find((i) => i > (done?.step ?? 0));
+  if (next === undefined || made >= indexes.length) return undefined;
+  return { next, made, previousDone: lastAttempt(done, track.outside) };
+}
+
+/** A step as its task would be written: what a logged attempt is matched against. */
+function unwritten(cadence: Cadence, step: number, when: Timing): CadenceTask {
+  const channel = (cadence.steps[step - 1] as CadenceStep).channel;
+  const dueAt = isoOf(when.dueAt);
+  const reminderAt = isoOf(when.reminderAt);
+  return {
+    id: '',
+    cadenceId: cadence.id,
+    step,
+    channel,
+    status: 'open',
+    createdAt: dueAt,
+    dueAt,
+    reminderAt,
+  };
+}
+
+/** The track once `step`, never written as a task, is done by the logged attempt. */
+function doneByHand(track: Track, cadence: Cadence, step: number, logged: Activity): Track {
+  const { channel, at, outcome } = logged;
+  const done: CadenceTask = {
+    id: '',
+    cadenceId: cadence.id,
+    step,
+    channel,
+    status: 'completed',
+    createdAt: at,
+    dueAt: at,
+    doneAt: at,
+    outcome,
+    credit: activityKey(logged),
+  };
+  return { tasks: [...track.tasks, done], outside: track.outside.filter((a) => a !== logged) };
 }
 
 /** Caps count every attempt: the steps completed plus the attempts logged outside the cadence. */

@@ -86,6 +86,31 @@ describe('plan: calls logged outside the task list', () => {
     expect(decision.create.filter((d) => d.channel === 'call')).toEqual([]);
   });
 
+  it('counts a call made before any task was written as call 1: call 2 follows 30-60 minutes later', () => {
+    // The rep rang the new lead from the dialer a minute in, before the service saw it.
+    const first = calls([], [call('a', 1)], 2);
+    const [next, ...more] = first.create.filter((d) => d.channel === 'call');
+    expect(more).toEqual([]);
+    expect(next?.step).toBe(3);
+    expect(next?.title).toMatch(/^Call 2 of 6/);
+    expect([next?.reminderAt, next?.dueAt, next?.after]).toEqual([iso(31), iso(61), iso(1)]);
+    // The next round sees that task open and the same call: nothing changes.
+    const written = { ...callTask(3, 'open', 61), reminderAt: iso(31) };
+    const again = calls([written], [call('a', 1)], 5);
+    expect([again.create.filter((d) => d.channel === 'call'), again.complete]).toEqual([[], []]);
+    expect(again.keep).toEqual(['task-3']);
+  });
+
+  it('does not count a call made long before the step was due as that step', () => {
+    // Call 1 was closed (the lead was closed, then reopened): it is to do again, from now.
+    const closed = { ...callTask(1, 'closed', 0), doneAt: iso(5) };
+    const decision = calls([closed], [call('a', 10)], 300);
+    const [next] = decision.create.filter((d) => d.channel === 'call');
+    expect(next?.step).toBe(1);
+    expect(next?.title).toMatch(/^Call 2 of 6/);
+    expect(next?.dueAt).toBe(iso(300));
+  });
+
   it('still stops on a connected call rather than completing with it', () => {
     const connected: Activity = { ...call('a', 1), outcome: 'connected' };
     const decision = calls([callTask(1, 'open', 0)], [connected], 2);

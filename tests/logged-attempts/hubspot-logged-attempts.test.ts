@@ -85,6 +85,22 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
     expect(callTasks(id)).toHaveLength(2);
   });
 
+  it('writes call 2, not call 1, when the rep called before the service saw the new contact', async () => {
+    t = await startHubSpotApp(TUESDAY_10AM, { ADMIN_TOKEN });
+    const id = t.emulator.createContact({ firstname: 'Jane', phone: '+1 212 555 0100' });
+    const at = t.now();
+    t.emulator.logCall(id, {
+      hs_timestamp: new Date(at).toISOString(),
+      hs_call_disposition: CALL_DISPOSITIONS.noAnswer,
+    });
+    t.advance(2);
+    expect((await t.deliver([contactCreated(id)])).status).toBe(200);
+    const [only, ...rest] = callTasks(id);
+    expect(rest).toEqual([]);
+    expect(only?.properties.hs_task_subject).toMatch(/^Call 2 of 6/);
+    expect(Date.parse(only?.properties.hs_timestamp ?? '') - at).toBe(60 * MINUTE);
+  });
+
   it('does not complete the open step with a call made long before it became due', async () => {
     const id = await newLead();
     await logCall(id, t.now());
