@@ -2,30 +2,14 @@
  * The cases of issue 14, through the real app: `POST /cadence/preview` for a New York team with
  * default hours, and the sandbox for opt-out and reopen sequences.
  */
-import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scheduleFrom } from '../src/config/schedule.ts';
-import type { LeadSnapshot } from '../src/engine/types.ts';
-import { resolveLead } from '../src/timezone/lead-jurisdiction.ts';
-import { outsideLeadWindow } from './engine/lead-window-check.ts';
+import {
+  calls,
+  expectCallsInsideLeadWindow as expectInside,
+  local,
+  previewOn,
+} from './support/lead-preview.ts';
 import { buildTestApp, type TestApp } from './support/test-app.ts';
-
-interface PreviewStep {
-  step: number;
-  channel: string;
-  title: string;
-  body: string;
-  reminderAt: string;
-  dueAt: string;
-  reason: string;
-}
-interface Preview {
-  timezone: string;
-  timezoneSource: string;
-  candidates: string[];
-  leadWindow: { contactHours: string; holidaysOf: string | null; usState: string | null };
-  steps: PreviewStep[];
-}
 
 const NY = { TIMEZONE: 'America/New_York' };
 const DAY = 86_400_000;
@@ -37,34 +21,13 @@ afterEach(async () => {
 
 async function preview(env: Record<string, string>, body: Record<string, string>) {
   t = await buildTestApp({ ...NY, ...env }, '2026-04-14T14:00:00Z');
-  const res = await t.app.inject({ method: 'POST', url: '/cadence/preview', payload: body });
-  expect(res.statusCode).toBe(200);
-  return res.json() as Preview;
+  return previewOn(t, body);
 }
 
-const calls = (p: Preview) => p.steps.filter((s) => s.channel === 'call');
-
-/** Every call's reminder and due time, checked against the lead's window by independent code. */
-function expectCallsInsideLeadWindow(p: Preview, body: Record<string, string>): void {
-  const schedule = scheduleFrom(t.config);
-  const place = resolveLead(body, {
-    teamZone: schedule.teamZone,
-    at: Date.parse(body.createdAt ?? ''),
-    contactHours: schedule.contactHours,
-    callingRules: t.config.callingRules,
-  });
-  const lead = { timezone: p.timezone, jurisdiction: place.jurisdiction } as LeadSnapshot['lead'];
-  expect(place.jurisdiction.zones).toEqual(p.candidates);
-  for (const call of calls(p)) {
-    for (const at of [call.reminderAt, call.dueAt]) {
-      expect(outsideLeadWindow(Date.parse(at), lead, schedule), `${call.title} ${at}`).toBe(
-        undefined,
-      );
-    }
-  }
-}
-
-const local = (iso: string, zone: string) => DateTime.fromISO(iso, { zone });
+const expectCallsInsideLeadWindow = (
+  p: Awaited<ReturnType<typeof preview>>,
+  body: Record<string, string>,
+) => expectInside(t, p, body);
 
 describe('issue 14: calls only inside the lead’s legal window and days', () => {
   it('calls a Tokyo lead on Tokyo weekdays 08:00-20:00, says why in the task, never at night', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
+import { formatWeeklyHours } from '../src/config/hours.ts';
 import type { WeeklyHours } from '../src/engine/types.ts';
 import {
   loadCallingRules,
@@ -45,6 +46,46 @@ describe('the US calling rules file', () => {
     const louisiana = loaded.value.get('US-LA');
     expect(louisiana?.hours[7]).toEqual([]);
     expect(louisiana?.isHoliday?.('2026-02-17')).toBe(true);
+  });
+
+  it('holds each state row to the hours, days and holidays its statute names', () => {
+    const loaded = loadCallingRules();
+    if (!loaded.ok) throw new Error(loaded.error);
+    // [jurisdiction, hours, a state no-call day or null]
+    const expected: [string, string, string | null][] = [
+      ['US-AL', 'Mon-Sat 08:00-20:00', '2026-04-27'], // Confederate Memorial Day
+      ['US-MA', 'Mon-Sun 08:00-20:00', null],
+      ['US-MS', 'Mon-Sat 09:00-20:00', null],
+      ['US-RI', 'Mon-Fri 09:00-18:00; Sat 10:00-17:00', '2026-08-10'], // Victory Day
+      ['US-TX', 'Mon-Sat 09:00-21:00; Sun 12:00-21:00', null],
+      ['US-UT', 'Mon-Sat 08:00-21:00', '2026-07-24'], // Pioneer Day
+      ['US-WA', 'Mon-Sun 08:00-20:00', null],
+    ];
+    for (const [jurisdiction, hours, holiday] of expected) {
+      const rule = loaded.value.get(jurisdiction);
+      expect(rule && formatWeeklyHours(rule.hours), jurisdiction).toBe(hours);
+      expect(rule?.isHoliday?.(holiday ?? '2026-06-02') ?? false, jurisdiction).toBe(
+        holiday !== null,
+      );
+      expect(rule?.isHoliday?.('2026-06-02') ?? false, `${jurisdiction} on a plain Tuesday`).toBe(
+        false,
+      );
+    }
+  });
+
+  it('lets no state row allow a minute the federal rule forbids', () => {
+    const loaded = loadCallingRules();
+    if (!loaded.ok) throw new Error(loaded.error);
+    const federal = loaded.value.get('US')?.hours ?? [];
+    for (const [jurisdiction, rule] of loaded.value) {
+      for (let day = 1; day <= 7; day++) {
+        const allowed = federal[day] ?? [];
+        for (const r of rule.hours[day] ?? []) {
+          const inside = allowed.some((f) => f.start <= r.start && r.end <= f.end);
+          expect(inside, `${jurisdiction} day ${day}`).toBe(true);
+        }
+      }
+    }
   });
 
   it('refuses a row without a source, with bad hours, a bad holiday region or twice', () => {

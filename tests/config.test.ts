@@ -37,7 +37,20 @@ describe('configuration', () => {
       [],
       [],
     ]);
-    expect([...config.callingRules.keys()]).toEqual(['US', 'US-FL', 'US-OK', 'US-MD', 'US-LA']);
+    expect([...config.callingRules.keys()]).toEqual([
+      'US',
+      'US-FL',
+      'US-OK',
+      'US-MD',
+      'US-LA',
+      'US-AL',
+      'US-MA',
+      'US-MS',
+      'US-RI',
+      'US-TX',
+      'US-UT',
+      'US-WA',
+    ]);
     expect(config.cadence).toBe(researchCadence);
     expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);
     expect(config.businessHours[6]).toEqual([]);

@@ -25,6 +25,8 @@ import { outsideLeadWindow } from './lead-window-check.ts';
 
 const SEED = 20_261_202;
 const RUNS = 120;
+/** Runs per shipped state row in the property that tries each row on its own. */
+const RUNS_PER_ROW = 25;
 const DAY = 86_400_000;
 const TIMEOUT = 60_000;
 
@@ -146,23 +148,36 @@ function windowLead(lead: LeadSnapshot['lead'], schedule: Schedule): LeadSnapsho
 const options = { seed: SEED, numRuns: RUNS } as const;
 const arb = fc.tuple(leadArb, scheduleArb, cadenceArb);
 
+/** Every call and text of the timeline lies in the lead's window, by the independent check. */
+function staysInWindow([leadSpec, scheduleSpec, cadence]: [LeadSpec, ScheduleSpec, Cadence]) {
+  const lead = buildLead(leadSpec);
+  const schedule = buildSchedule(scheduleSpec);
+  const read = windowLead(lead, schedule);
+  for (const e of timeline(lead, cadence, schedule).filter((x) => hard(x.channel))) {
+    for (const at of [e.reminderAt, e.dueAt]) {
+      expect(outsideLeadWindow(Date.parse(at), read, schedule), `${e.step} ${at}`).toBe(undefined);
+    }
+  }
+}
+
 describe('the lead’s legal window', { timeout: TIMEOUT }, () => {
   it('never puts a call or text outside the lead’s window, days, holidays and rules, in any candidate zone', () => {
-    fc.assert(
-      fc.property(arb, ([leadSpec, scheduleSpec, cadence]) => {
-        const lead = buildLead(leadSpec);
-        const schedule = buildSchedule(scheduleSpec);
-        const read = windowLead(lead, schedule);
-        for (const e of timeline(lead, cadence, schedule).filter((x) => hard(x.channel))) {
-          for (const at of [e.reminderAt, e.dueAt]) {
-            expect(outsideLeadWindow(Date.parse(at), read, schedule), `${e.step} ${at}`).toBe(
-              undefined,
-            );
-          }
-        }
-      }),
-      options,
-    );
+    fc.assert(fc.property(arb, staysInWindow), options);
+  });
+
+  it('holds every shipped state row, each with the federal rule, on leads in the US', () => {
+    const federal = shipped.get('US');
+    if (!federal) throw new Error('the rules file has no federal row');
+    for (const [jurisdiction, rule] of shipped) {
+      if (jurisdiction === 'US') continue;
+      const usLead = leadArb.map(
+        (l): LeadSpec => ({ ...l, country: 'US', rules: [federal, rule] }),
+      );
+      fc.assert(fc.property(fc.tuple(usLead, scheduleArb, cadenceArb), staysInWindow), {
+        seed: SEED,
+        numRuns: RUNS_PER_ROW,
+      });
+    }
   });
 
   it('makes at most N calls and texts in any rolling 24 hours where a rule caps them', () => {

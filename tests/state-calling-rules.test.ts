@@ -1,0 +1,88 @@
+/**
+ * The state rows of the rules file through the real app: `POST /cadence/preview` for leads in
+ * Texas, Rhode Island, Alabama and Mississippi, every call checked against the lead's window
+ * by independent luxon code.
+ */
+import { describe, expect, it } from 'vitest';
+import { closedAfterEach } from './support/closed-after-each.ts';
+import { calls, expectCallsInsideLeadWindow, local, previewOn } from './support/lead-preview.ts';
+import { buildTestApp } from './support/test-app.ts';
+
+const track = closedAfterEach();
+
+async function preview(env: Record<string, string>, body: Record<string, string>) {
+  const t = await buildTestApp(env, body.createdAt ?? '');
+  track(t.app);
+  const p = await previewOn(t, body);
+  expectCallsInsideLeadWindow(t, p, body);
+  return p;
+}
+
+const dues = (p: Awaited<ReturnType<typeof preview>>, zone: string) =>
+  calls(p).map((c) => local(c.dueAt, zone).toFormat('ccc yyyy-MM-dd HH:mm'));
+
+describe('a Texas lead (+1 214) of a Dallas team that works every day', () => {
+  const everyDay = {
+    TIMEZONE: 'America/Chicago',
+    BUSINESS_HOURS: 'Mon-Sun 08:00-20:00',
+    LEAD_CONTACT_HOURS: 'Mon-Sun 08:00-20:00',
+  };
+  // Sunday 19 April 2026, 08:30 in Dallas.
+  const body = { createdAt: '2026-04-19T08:30:00-05:00', phone: '+1 214 555 0100' };
+
+  it('arriving on a Sunday morning is first called at 12:00 Texas time, on weekdays from 09:00', async () => {
+    const p = await preview(everyDay, body);
+    expect(p.leadWindow.usState).toBe('TX');
+    expect(dues(p, 'America/Chicago')).toEqual([
+      'Sun 2026-04-19 12:00',
+      'Sun 2026-04-19 13:00',
+      'Sun 2026-04-19 15:00',
+      'Thu 2026-04-23 09:00',
+      'Sat 2026-05-02 09:00',
+      'Sun 2026-05-03 12:00',
+    ]);
+  });
+
+  it('would be called at once without the rules file (the Texas row is what moves it)', async () => {
+    const p = await preview({ ...everyDay, CALLING_RULES: 'none' }, body);
+    expect(dues(p, 'America/Chicago')[0]).toBe('Sun 2026-04-19 08:30');
+  });
+});
+
+describe('state no-call days hold even when the team would call every day of the week', () => {
+  const weekends = { TIMEZONE: 'America/New_York', LEAD_CONTACT_HOURS: 'Mon-Sun 08:00-20:00' };
+
+  it('calls a Rhode Island lead (+1 401) neither on Sunday nor on Victory Day, and from 09:00', async () => {
+    // Friday 7 August 2026, 17:30 in Providence; Monday 10 August is Victory Day.
+    const body = { createdAt: '2026-08-07T17:30:00-04:00', phone: '+1 401 555 0100' };
+    const p = await preview(weekends, body);
+    expect(p.leadWindow.usState).toBe('RI');
+    const first = calls(p)[0];
+    expect(first?.reason).toBe('moved_past_holiday:RI');
+    expect(dues(p, 'America/New_York')[0]).toBe('Tue 2026-08-11 09:00');
+    for (const due of dues(p, 'America/New_York')) {
+      expect(due).not.toMatch(/^Sun|2026-08-10/);
+      expect(due.slice(-5) >= '09:00' && due.slice(-5) < '18:00', due).toBe(true);
+    }
+  });
+
+  it('calls an Alabama lead (+1 205) neither on Sunday nor on Confederate Memorial Day', async () => {
+    // Friday 24 April 2026, after the team's day; Monday 27 April is an Alabama state holiday.
+    const body = { createdAt: '2026-04-24T17:30:00-04:00', phone: '+1 205 555 0100' };
+    const p = await preview(weekends, body);
+    expect(p.leadWindow.usState).toBe('AL');
+    expect(calls(p)[0]?.reason).toBe('moved_past_holiday:AL');
+    expect(dues(p, 'America/Chicago')[0]).toBe('Tue 2026-04-28 08:00');
+    for (const due of dues(p, 'America/Chicago')) expect(due).not.toMatch(/^Sun|2026-04-27/);
+  });
+});
+
+describe('a Mississippi lead (+1 601) in summer', () => {
+  it('is called from 09:00 local, as 08:00 Central Standard Time is 09:00 daylight time', async () => {
+    const env = { TIMEZONE: 'America/Chicago', BUSINESS_HOURS: 'Mon-Fri 08:00-17:00' };
+    const body = { createdAt: '2026-06-01T07:00:00-05:00', phone: '+1 601 555 0100' };
+    const p = await preview(env, body);
+    expect(p.leadWindow.usState).toBe('MS');
+    expect(dues(p, 'America/Chicago')[0]).toBe('Mon 2026-06-01 09:00');
+  });
+});

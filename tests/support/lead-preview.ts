@@ -1,0 +1,62 @@
+/**
+ * `POST /cadence/preview` as the calling-hours tests read it, and an independent check that
+ * every call the preview plans lies inside the lead's legal window.
+ */
+import { DateTime } from 'luxon';
+import { expect } from 'vitest';
+import { scheduleFrom } from '../../src/config/schedule.ts';
+import type { LeadSnapshot } from '../../src/engine/types.ts';
+import { resolveLead } from '../../src/timezone/lead-jurisdiction.ts';
+import { outsideLeadWindow } from '../engine/lead-window-check.ts';
+import type { TestApp } from './test-app.ts';
+
+export interface PreviewStep {
+  step: number;
+  channel: string;
+  title: string;
+  body: string;
+  reminderAt: string;
+  dueAt: string;
+  reason: string;
+}
+export interface Preview {
+  timezone: string;
+  timezoneSource: string;
+  candidates: string[];
+  leadWindow: { contactHours: string; holidaysOf: string | null; usState: string | null };
+  steps: PreviewStep[];
+}
+
+export async function previewOn(t: TestApp, body: Record<string, string>): Promise<Preview> {
+  const res = await t.app.inject({ method: 'POST', url: '/cadence/preview', payload: body });
+  expect(res.statusCode).toBe(200);
+  return res.json() as Preview;
+}
+
+export const calls = (p: Preview) => p.steps.filter((s) => s.channel === 'call');
+
+export const local = (iso: string, zone: string) => DateTime.fromISO(iso, { zone });
+
+/** Every call's reminder and due time, checked against the lead's window by independent code. */
+export function expectCallsInsideLeadWindow(
+  t: TestApp,
+  p: Preview,
+  body: Record<string, string>,
+): void {
+  const schedule = scheduleFrom(t.config);
+  const place = resolveLead(body, {
+    teamZone: schedule.teamZone,
+    at: Date.parse(body.createdAt ?? ''),
+    contactHours: schedule.contactHours,
+    callingRules: t.config.callingRules,
+  });
+  const lead = { timezone: p.timezone, jurisdiction: place.jurisdiction } as LeadSnapshot['lead'];
+  expect(place.jurisdiction.zones).toEqual(p.candidates);
+  for (const call of calls(p)) {
+    for (const at of [call.reminderAt, call.dueAt]) {
+      expect(outsideLeadWindow(Date.parse(at), lead, schedule), `${call.title} ${at}`).toBe(
+        undefined,
+      );
+    }
+  }
+}
