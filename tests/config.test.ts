@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { researchCadence } from '../src/cadence/research-cadence.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { holidayCalendar, parseHolidays } from '../src/config/holidays.ts';
@@ -50,6 +50,7 @@ describe('configuration', () => {
       'US-TX',
       'US-UT',
       'US-WA',
+      'US-PA',
     ]);
     expect(config.cadence).toBe(researchCadence);
     expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);
@@ -182,6 +183,30 @@ describe('holidays', () => {
     const isHoliday = parsed.ok ? holidayCalendar(parsed.value) : () => true;
     expect(isHoliday('2026-11-26')).toBe(true); // Thanksgiving
     expect(isHoliday('2026-10-31')).toBe(false);
+  });
+
+  it('takes date-holidays day rules for days a region lacks (Good Friday, Election Day)', () => {
+    const parsed = parseHolidays('US-PA, easter -2, tuesday after 1st monday in November');
+    if (!parsed.ok) throw new Error(parsed.error);
+    const isHoliday = holidayCalendar(parsed.value);
+    for (const day of ['2026-04-03', '2026-11-03', '2027-03-26', '2027-11-02', '2026-06-14']) {
+      expect(isHoliday(day), day).toBe(true);
+    }
+    expect(isHoliday('2026-04-02')).toBe(false);
+    expect(holidayCalendar({ regions: [], dates: [], rules: ['easter -2'] })('2030-04-19')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a day rule date-holidays cannot read, and one too long to be a rule', () => {
+    // date-holidays reports a rule it cannot parse on the console as well as refusing it.
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(parseHolidays('US, 2nd someday in Smarch')).toEqual({
+      ok: false,
+      error: expect.stringMatching(/not a date-holidays day rule/),
+    });
+    quiet.mockRestore();
+    expect(parseHolidays(`easter ${'-'.repeat(80)}`).ok).toBe(false);
   });
 
   it('refuses unknown countries and regions', () => {

@@ -75,6 +75,15 @@ describe('state no-call days hold even when the team would call every day of the
     expect(dues(p, 'America/Chicago')[0]).toBe('Tue 2026-04-28 08:00');
     for (const due of dues(p, 'America/Chicago')) expect(due).not.toMatch(/^Sun|2026-04-27/);
   });
+
+  it('calls a Pennsylvania lead (+1 215) not on Good Friday, a legal holiday date-holidays lacks', async () => {
+    // Thursday 2 April 2026, after the team's day; Friday 3 April is Good Friday.
+    const body = { createdAt: '2026-04-02T17:30:00-04:00', phone: '+1 215 555 0100' };
+    const p = await preview({ TIMEZONE: 'America/New_York' }, body);
+    expect(p.leadWindow.usState).toBe('PA');
+    expect(calls(p)[0]?.reason).toBe('moved_past_holiday:PA');
+    expect(dues(p, 'America/New_York')[0]).toBe('Mon 2026-04-06 09:00');
+  });
 });
 
 describe('a Mississippi lead (+1 601) in summer', () => {

@@ -10,16 +10,32 @@ export interface HolidaySpec {
   readonly regions: readonly string[];
   /** Extra `YYYY-MM-DD` dates off. */
   readonly dates: readonly string[];
+  /**
+   * date-holidays day rules, days off every year: `easter -2` (Good Friday),
+   * `tuesday after 1st monday in November` (Election Day). For the days a region's calendar lacks.
+   */
+  readonly rules?: readonly string[];
+}
+
+// A rule is words, numbers and signs; commas separate items. Capped so parsing stays cheap.
+const DAY_RULE = /^[a-z0-9 +-]{3,60}$/i;
+
+function isDayRule(text: string): boolean {
+  return DAY_RULE.test(text) && new Holidays().setHoliday(text, { name: text, type: 'public' });
 }
 
 function isRealDate(text: string): boolean {
   return DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 }
 
-/** Parses `HOLIDAYS`: comma-separated country[-region] codes and/or `YYYY-MM-DD` dates. */
+/**
+ * Parses `HOLIDAYS`: comma-separated country[-region] codes, `YYYY-MM-DD` dates and/or
+ * date-holidays day rules (an item with a space, like `easter -2`).
+ */
 export function parseHolidays(text: string): Parsed<HolidaySpec> {
   const regions: string[] = [];
   const dates: string[] = [];
+  const rules: string[] = [];
   const catalogue = new Holidays();
   const countries = catalogue.getCountries();
   for (const item of text
@@ -29,6 +45,13 @@ export function parseHolidays(text: string): Parsed<HolidaySpec> {
     if (DATE.test(item)) {
       if (!isRealDate(item)) return { ok: false, error: `"${item}" is not a calendar date` };
       dates.push(item);
+      continue;
+    }
+    if (/\s/.test(item)) {
+      if (!isDayRule(item)) {
+        return { ok: false, error: `"${item}" is not a date-holidays day rule like "easter -2"` };
+      }
+      rules.push(item);
       continue;
     }
     const [country = '', region, ...rest] = item.toUpperCase().split('-');
@@ -43,7 +66,7 @@ export function parseHolidays(text: string): Parsed<HolidaySpec> {
     }
     regions.push(region === undefined ? country : `${country}-${region}`);
   }
-  return { ok: true, value: { regions, dates } };
+  return { ok: true, value: { regions, dates, ...(rules.length > 0 ? { rules } : {}) } };
 }
 
 function daysOff(region: string, year: number): string[] {
@@ -55,17 +78,25 @@ function daysOff(region: string, year: number): string[] {
     .map((h) => h.date.slice(0, 10));
 }
 
+function ruleDays(rules: readonly string[], year: number): string[] {
+  const calendar = new Holidays();
+  for (const rule of rules) calendar.setHoliday(rule, { name: rule, type: 'public' });
+  return calendar.getHolidays(year).map((h) => h.date.slice(0, 10));
+}
+
 /** A `YYYY-MM-DD` predicate over the spec; each year's dates are computed once, when first asked. */
 export function holidayCalendar(spec: HolidaySpec): (isoDate: string) => boolean {
   const explicit = new Set(spec.dates);
+  const rules = spec.rules ?? [];
   const years = new Map<string, Set<string>>();
   return (isoDate) => {
     if (explicit.has(isoDate)) return true;
-    if (spec.regions.length === 0) return false;
+    if (spec.regions.length === 0 && rules.length === 0) return false;
     const year = isoDate.slice(0, 4);
     let off = years.get(year);
     if (!off) {
-      off = new Set(spec.regions.flatMap((r) => daysOff(r, Number(year))));
+      const days = spec.regions.flatMap((r) => daysOff(r, Number(year)));
+      off = new Set([...days, ...(rules.length > 0 ? ruleDays(rules, Number(year)) : [])]);
       years.set(year, off);
     }
     return off.has(isoDate);
