@@ -60,7 +60,9 @@ describe('the US calling rules file', () => {
       ['US-TX', 'Mon-Sat 09:00-21:00; Sun 12:00-21:00', null],
       ['US-UT', 'Mon-Sat 08:00-21:00', '2026-07-24'], // Pioneer Day
       ['US-WA', 'Mon-Sun 08:00-20:00', null],
-      ['US-PA', 'Mon-Sun 08:00-21:00', '2026-04-03'], // Good Friday, which US-PA itself lacks
+      ['US-PA', 'Mon-Sat 09:00-19:00', '2026-04-03'], // Good Friday, which US-PA itself lacks
+      ['US-CT', 'Mon-Sun 09:00-20:00', null],
+      ['US-NM', 'Mon-Sun 09:00-21:00', null],
     ];
     for (const [jurisdiction, hours, holiday] of expected) {
       const rule = loaded.value.get(jurisdiction);

@@ -51,6 +51,8 @@ describe('configuration', () => {
       'US-UT',
       'US-WA',
       'US-PA',
+      'US-CT',
+      'US-NM',
     ]);
     expect(config.cadence).toBe(researchCadence);
     expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);

@@ -86,6 +86,26 @@ describe('state no-call days hold even when the team would call every day of the
   });
 });
 
+describe('a Pennsylvania lead (+1 215) of a New York team that works every day', () => {
+  it('is called Monday to Saturday 09:00-19:00 only, never on a Sunday', async () => {
+    const everyDay = {
+      TIMEZONE: 'America/New_York',
+      BUSINESS_HOURS: 'Mon-Sun 08:00-21:00',
+      LEAD_CONTACT_HOURS: 'Mon-Sun 08:00-21:00',
+    };
+    // Saturday 14 November 2026, 18:30 in Philadelphia.
+    const body = { createdAt: '2026-11-14T18:30:00-05:00', phone: '+1 215 555 0100' };
+    const p = await preview(everyDay, body);
+    const all = dues(p, 'America/New_York');
+    expect(all[0]).toBe('Sat 2026-11-14 18:30');
+    expect(all[1]).toMatch(/^Mon 2026-11-16 09:/); // not Saturday after 19:00, not Sunday
+    for (const due of all) {
+      expect(due).not.toMatch(/^Sun/);
+      expect(due.slice(-5) >= '09:00' && due.slice(-5) < '19:00', due).toBe(true);
+    }
+  });
+});
+
 describe('a Mississippi lead (+1 601) in summer', () => {
   it('is called from 09:00 local, as 08:00 Central Standard Time is 09:00 daylight time', async () => {
     const env = { TIMEZONE: 'America/Chicago', BUSINESS_HOURS: 'Mon-Fri 08:00-17:00' };

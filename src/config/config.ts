@@ -55,7 +55,7 @@ const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 /**
  * The research cadence is B2B-shaped: a lead is a person at work, so weekdays only. 08:00 is
  * the federal start (47 CFR 64.1200(c)(1)) and 20:00 the end of most US state rules; narrower
- * state rows (Texas, Mississippi, Rhode Island) cut it down per lead in the engine.
+ * state rows (09:00 starts, Rhode Island's 18:00 end) cut it down per lead in the engine.
  */
 const DEFAULT_LEAD_CONTACT_HOURS = 'Mon-Fri 08:00-20:00';
 
