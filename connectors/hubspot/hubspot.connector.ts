@@ -1,5 +1,4 @@
 import { Client } from '@hubspot/api-client';
-import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/models/AssociationSpec.js';
 import type { CadenceTask, TaskCompletion } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
@@ -28,6 +27,7 @@ import {
   TASK_TO_CONTACT,
   taskProperties,
 } from './hubspot.mapping.ts';
+import { hubspotJson } from './hubspot.rest.ts';
 
 export interface HubSpotConnectorOptions extends LeadRuleOptions {
   readonly accessToken: string;
@@ -55,9 +55,6 @@ const ASSOCIATION_BATCH = 1000;
 const FEW = 3;
 /** Search returns at most 200 records a page. */
 const SEARCH_PAGE = 200;
-
-// The SDK types this as an enum it does not export from its root; the wire value is the string.
-const HUBSPOT_DEFINED = 'HUBSPOT_DEFINED' as AssociationSpecAssociationCategoryEnum.HubspotDefined;
 
 type ObjectType = 'tasks' | 'calls' | 'emails';
 const OBJECT_OF: Record<ActivityRef['kind'], ObjectType> = {
@@ -141,6 +138,15 @@ interface BatchOutcome {
   readonly errors?: readonly { category?: string; message?: string }[] | undefined;
 }
 
+/** A page of HubSpot's v4 association batch read (`toObjectId` is a number on the wire). */
+interface AssociationPage {
+  readonly results: readonly {
+    readonly from: { readonly id: string };
+    readonly to: readonly { readonly toObjectId: number | string }[];
+    readonly paging?: { readonly next?: { readonly after?: string } };
+  }[];
+}
+
 /**
  * The records of a batch answer, or the failure HubSpot reported in a 207. Records that do not
  * exist (`OBJECT_NOT_FOUND`) are only a failure where `missingIsFailure` says so.
@@ -174,12 +180,14 @@ export interface HubSpotConnector extends CrmConnector {
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
   // The SDK's own retries and limiter stay off: retries are ours (with backoff and Retry-After).
+  const limits = limitReader(options.gate);
   const client = new Client({
     accessToken: options.accessToken,
     basePath: options.apiBaseUrl,
     numberOfApiCallRetries: 0,
-    middleware: [limitReader(options.gate)],
+    middleware: [limits],
   });
+  const post = hubspotJson(client, [limits]);
   const rules = { ...leadRules(options), doNotCallProperty: options.doNotCallProperty };
   const contactFields = contactProperties(options.doNotCallProperty);
   const call = crmCaller(hubspotError, options);
@@ -189,12 +197,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     ids: readonly string[],
     properties: string[],
   ): Promise<HubSpotRecord[]> {
-    const api =
-      type === 'contacts' ? client.crm.contacts.batchApi : client.crm.objects[type].batchApi;
     const pages = await Promise.all(
       chunks(ids, BATCH).map((part) =>
         call(`batch read of ${type}`, async () => {
-          const outcome: BatchOutcome = await api.read({
+          const outcome = await post<BatchOutcome>(`/crm/v3/objects/${type}/batch/read`, {
             inputs: part.map((id) => ({ id })),
             properties,
             propertiesWithHistory: [],
@@ -218,14 +224,14 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       const next: { id: string; after: string }[] = [];
       for (const part of chunks(pending, ASSOCIATION_BATCH)) {
         const page = await call(`association read ${from}→${to}`, () =>
-          client.crm.associations.v4.batchApi.getPage(from, to, { inputs: part }),
+          post<AssociationPage>(`/crm/v4/associations/${from}/${to}/batch/read`, { inputs: part }),
         );
         for (const result of page.results) {
-          const list = found.get(result._from.id) ?? [];
+          const list = found.get(result.from.id) ?? [];
           list.push(...result.to.map((t) => String(t.toObjectId)));
-          found.set(result._from.id, list);
+          found.set(result.from.id, list);
           const after = result.paging?.next?.after;
-          if (after) next.push({ id: result._from.id, after });
+          if (after) next.push({ id: result.from.id, after });
         }
       }
       pending = next;
@@ -349,7 +355,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         associations: [
           {
             to: { id: leadId },
-            types: [{ associationCategory: HUBSPOT_DEFINED, associationTypeId: TASK_TO_CONTACT }],
+            types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TASK_TO_CONTACT }],
           },
         ],
       })),
@@ -366,7 +372,11 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const create = (inputs: typeof creates) =>
       call(
         'batch create of tasks',
-        async () => resultsOf(await tasks.create({ inputs }), true),
+        async () =>
+          resultsOf(
+            await post<BatchOutcome>('/crm/v3/objects/tasks/batch/create', { inputs }),
+            true,
+          ),
         false,
       );
     const created: CadenceTask[] = [];

@@ -1,0 +1,53 @@
+import type { Client } from '@hubspot/api-client';
+import { ApiException } from '@hubspot/api-client/lib/codegen/crm/objects/apis/exception.js';
+import { ObjectSerializer } from '@hubspot/api-client/lib/codegen/crm/objects/models/ObjectSerializer.js';
+import { asciiJson } from '../ascii-json.ts';
+
+/** What a response middleware of the SDK is handed, as far as the connector's own read it. */
+export interface ResponseMiddleware {
+  post(context: {
+    readonly httpStatusCode: number;
+    readonly headers: Record<string, string>;
+  }): unknown;
+}
+
+/**
+ * POSTs `body` as JSON to a documented HubSpot endpoint through the SDK's own
+ * `client.apiRequest`, for the calls every delivery makes in bulk: the batch reads, the batch
+ * create of tasks and the v4 association batch read. Why not the SDK's generated APIs there:
+ * they walk every request and answer through their `ObjectSerializer` model by model (and turn
+ * every date into a `Date` the connector turns back), and in the intake benchmark's CPU profile
+ * that walk, with the copies and garbage it makes, was the largest single cost of a
+ * 100-contact delivery (bench/RESULTS.md, "Issue 18 point 5"). Every other call stays on the
+ * generated APIs.
+ *
+ * `apiRequest` sends with the client's base path, token and user agent, but skips the
+ * client's middleware and returns any status: so the middleware's `post` (the rate-limit
+ * reader) runs here on every answer, as the generated APIs run it, and a status other than
+ * 2xx throws the SDK's own `ApiException` with its parsed body and headers, as they throw it,
+ * so that `hubspotError` maps both paths alike. A fetch failure rejects as it does there.
+ */
+export function hubspotJson(client: Client, middleware: readonly ResponseMiddleware[]) {
+  return async function post<T>(path: string, body: unknown): Promise<T> {
+    const response = await client.apiRequest({
+      method: 'POST',
+      path,
+      // Written here (`defaultJson: false`) rather than by the SDK's `JSON.stringify`: see
+      // ascii-json.ts for what a title with an em dash costs there.
+      body: asciiJson(body),
+      defaultJson: false,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    for (const m of middleware) m.post({ httpStatusCode: response.status, headers });
+    const mediaType = ObjectSerializer.normalizeMediaType(headers['content-type']);
+    // The generated APIs parse the answer alike: JSON, or the text of a text/* answer, or a
+    // thrown error when there is no media type.
+    const parsed = ObjectSerializer.parse(await response.text(), mediaType);
+    if (response.ok) return parsed as T;
+    throw new ApiException(response.status, 'An error occurred.', parsed, headers);
+  };
+}
