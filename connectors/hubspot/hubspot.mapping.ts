@@ -2,6 +2,8 @@
  * Pure translation between HubSpot records and the engine's view of a lead. No I/O here, so
  * every rule about HubSpot's fields is in one file and unit-testable.
  */
+
+import { isoOf as isoFromMs, parseIso } from '../../src/engine/iso-time.ts';
 import type {
   Activity,
   CadenceTask,
@@ -118,8 +120,10 @@ const TASK_PRIORITY: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM'
 function isoOf(value: string | null | undefined): string | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
-  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  // The engine's arithmetic twins of Date.parse and toISOString: the same strings, a fraction of
+  // the time, for the dates of every record a delivery reads or writes.
+  const ms = /^\d+$/.test(raw) ? Number(raw) : parseIso(raw);
+  return Number.isNaN(ms) ? undefined : isoFromMs(ms);
 }
 
 const zonesByHubSpotName = new Map(

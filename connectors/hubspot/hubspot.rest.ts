@@ -1,7 +1,7 @@
 import type { Client } from '@hubspot/api-client';
 import { ApiException } from '@hubspot/api-client/lib/codegen/crm/objects/apis/exception.js';
 import { ObjectSerializer } from '@hubspot/api-client/lib/codegen/crm/objects/models/ObjectSerializer.js';
-import { asciiJson } from '../ascii-json.ts';
+import { jsonBytes, parseJsonBytes } from '../json-bytes.ts';
 
 /** What a response middleware of the SDK is handed, as far as the connector's own read it. */
 export interface ResponseMiddleware {
@@ -33,8 +33,8 @@ export function hubspotJson(client: Client, middleware: readonly ResponseMiddlew
       method: 'POST',
       path,
       // Written here (`defaultJson: false`) rather than by the SDK's `JSON.stringify`: see
-      // ascii-json.ts for what a title with an em dash costs there.
-      body: asciiJson(body),
+      // json-bytes.ts for what a title with an em dash costs there.
+      body: jsonBytes(body),
       defaultJson: false,
       headers: { 'Content-Type': 'application/json' },
     });
@@ -43,10 +43,14 @@ export function hubspotJson(client: Client, middleware: readonly ResponseMiddlew
       headers[name] = value;
     });
     for (const m of middleware) m.post({ httpStatusCode: response.status, headers });
+    const bytes = Buffer.from(await response.arrayBuffer());
     const mediaType = ObjectSerializer.normalizeMediaType(headers['content-type']);
-    // The generated APIs parse the answer alike: JSON, or the text of a text/* answer, or a
-    // thrown error when there is no media type.
-    const parsed = ObjectSerializer.parse(await response.text(), mediaType);
+    // Anything but plain JSON is parsed as the generated APIs parse it: the text of a text/*
+    // answer, other JSON types, or a thrown error when there is no media type.
+    const parsed =
+      mediaType === 'application/json'
+        ? parseJsonBytes(bytes)
+        : ObjectSerializer.parse(bytes.toString('utf8'), mediaType);
     if (response.ok) return parsed as T;
     throw new ApiException(response.status, 'An error occurred.', parsed, headers);
   };
