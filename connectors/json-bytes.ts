@@ -13,6 +13,8 @@
  * UTF-8 sequences are decoded again.
  */
 
+import { isAscii } from 'node:buffer';
+
 const PAST_ASCII = /[\u0080-\uffff]/;
 const ALL_PAST_ASCII = /[\u0080-\uffff]/g;
 const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -109,7 +111,7 @@ function decoded(value: unknown): unknown {
 /** `JSON.parse` of UTF-8 bytes; throws as it does. */
 export function parseJsonBytes(bytes: Buffer): unknown {
   const latin1 = bytes.toString('latin1');
-  if (!UTF8_SEQUENCE.test(latin1)) return JSON.parse(latin1);
+  if (isAscii(bytes)) return JSON.parse(latin1);
   if (NOT_LATIN1_SAFE.test(latin1)) return JSON.parse(utf8.decode(bytes));
   return decoded(JSON.parse(latin1));
 }
