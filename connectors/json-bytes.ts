@@ -29,18 +29,22 @@ const composite = (value: unknown): value is object =>
   typeof value === 'object' &&
   typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 
-/** Pushes the ASCII JSON of `value` onto `out`, part by part down to `depth` levels. */
-function asciiParts(value: unknown, depth: number, out: string[]): void {
+/**
+ * Pushes the JSON of `value` onto `out`, part by part down to `depth` levels, each part made
+ * ASCII when `asciiOnly` says so.
+ */
+function jsonParts(value: unknown, depth: number, out: string[], asciiOnly: boolean): void {
+  const text = (json: string) => (asciiOnly ? ascii(json) : json);
   if (depth === 0 || !composite(value)) {
     // JSON.stringify writes an array element it cannot write (undefined, a function) as null.
-    out.push(ascii(JSON.stringify(value) ?? 'null'));
+    out.push(text(JSON.stringify(value) ?? 'null'));
     return;
   }
   if (Array.isArray(value)) {
     out.push('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out.push(',');
-      asciiParts(value[i], depth - 1, out);
+      jsonParts(value[i], depth - 1, out, asciiOnly);
     }
     out.push(']');
     return;
@@ -49,22 +53,27 @@ function asciiParts(value: unknown, depth: number, out: string[]): void {
   let first = true;
   for (const [key, item] of Object.entries(value)) {
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out.push(first ? '' : ',', ascii(JSON.stringify(key)), ':');
+    out.push(first ? '' : ',', text(JSON.stringify(key)), ':');
     first = false;
-    asciiParts(item, depth - 1, out);
+    jsonParts(item, depth - 1, out, asciiOnly);
   }
   out.push('}');
 }
 
-/** `JSON.stringify(value)` as bytes, every character past ASCII escaped. */
-export function jsonBytes(value: unknown): Buffer {
+/**
+ * `JSON.stringify(value)` as UTF-8 bytes, written part by part: every character past ASCII
+ * escaped (the default), or, with `asciiOnly: false`, the very bytes of
+ * `Buffer.from(JSON.stringify(value))` (what the test emulators answer, as HubSpot does).
+ */
+export function jsonBytes(value: unknown, { asciiOnly = true } = {}): Buffer {
   const parts: string[] = [];
-  asciiParts(value, 2, parts);
+  jsonParts(value, 2, parts, asciiOnly);
+  const encoding = asciiOnly ? 'latin1' : 'utf8';
   let size = 0;
-  for (const part of parts) size += part.length;
+  for (const part of parts) size += asciiOnly ? part.length : Buffer.byteLength(part, 'utf8');
   const bytes = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const part of parts) at += bytes.write(part, at, 'latin1');
+  for (const part of parts) at += bytes.write(part, at, encoding);
   return bytes;
 }
 

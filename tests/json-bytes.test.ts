@@ -19,6 +19,16 @@ describe('JSON written as ASCII bytes, part by part', () => {
     );
   });
 
+  it('without escapes, writes the very bytes of JSON.stringify', () => {
+    fc.assert(
+      fc.property(anyJson, (value) => {
+        const expected = Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
+        expect(jsonBytes(value, { asciiOnly: false }).equals(expected)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('writes a batch of tasks with em dashes as escapes; dates, nulls and undefined as JSON.stringify does', () => {
     const at = new Date('2026-12-02T08:00:00.000Z');
     const value = {
