@@ -3,7 +3,7 @@ import { ApiException } from '@hubspot/api-client/lib/codegen/crm/objects/apis/e
 import { ObjectSerializer } from '@hubspot/api-client/lib/codegen/crm/objects/models/ObjectSerializer.js';
 import { jsonBytes, parseJsonBytes } from '../json-bytes.ts';
 
-/** What a response middleware of the SDK is handed, as far as the connector's own read it. */
+/** What a response middleware of the SDK is handed, as far as the connector's own reads it. */
 export interface ResponseMiddleware {
   post(context: {
     readonly httpStatusCode: number;
@@ -26,6 +26,13 @@ export interface ResponseMiddleware {
  * reader) runs here on every answer, as the generated APIs run it, and a status other than
  * 2xx throws the SDK's own `ApiException` with its parsed body and headers, as they throw it,
  * so that `hubspotError` maps both paths alike. A fetch failure rejects as it does there.
+ *
+ * The endpoints (checked 2026-12-02): `POST /crm/v3/objects/{objectType}/batch/read`
+ * (https://developers.hubspot.com/docs/guides/crm/using-object-apis, "Retrieve records"),
+ * `POST /crm/v3/objects/tasks/batch/create`
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/activities/tasks/batch/create-tasks),
+ * `POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read`
+ * (https://developers.hubspot.com/docs/api-reference/legacy/crm/associations/associate-records/batch/get-associations).
  */
 export function hubspotJson(client: Client, middleware: readonly ResponseMiddleware[]) {
   return async function post<T>(path: string, body: unknown): Promise<T> {
