@@ -379,20 +379,26 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
           ),
         false,
       );
-    const created: CadenceTask[] = [];
-    const keep = (records: readonly HubSpotRecord[]) =>
-      created.push(...records.flatMap((r) => cadenceTaskFrom(r) ?? []));
-    for (const part of chunks(creates, BATCH)) {
+    const createPart = async (part: typeof creates) => {
       try {
-        keep(await create(part));
+        return await create(part);
       } catch (error) {
         // A contact owned by a deactivated user would block its lead forever: HubSpot validates
         // the whole batch before writing, so nothing landed and the batch can go again with
         // those tasks on the default owner (or unassigned).
         if (!ownerRefused(error)) throw error;
-        keep(await create(part.map((input) => withOwner(input, options.defaultOwnerId))));
+        return await create(part.map((input) => withOwner(input, options.defaultOwnerId)));
       }
-    }
+    };
+    // The parts go side by side (200 new tasks: one round trip, not two), and all of them
+    // settle before a failure is passed on: the round that reads again after it must not race
+    // a create still in flight.
+    const settled = await Promise.allSettled(chunks(creates, BATCH).map(createPart));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const created = settled.flatMap((s) =>
+      s.status === 'fulfilled' ? s.value.flatMap((r) => cadenceTaskFrom(r) ?? []) : [],
+    );
     await completeTasks(changes);
     for (const part of chunks(updates, BATCH)) {
       try {

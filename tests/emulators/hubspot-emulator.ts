@@ -258,6 +258,8 @@ export interface RecordedCall {
   readonly method: string;
   readonly path: string;
   readonly status: number;
+  /** Requests in flight when this one arrived, itself included: side-by-side calls show here. */
+  readonly inFlight: number;
 }
 
 export type Fault =
@@ -862,10 +864,14 @@ export async function startHubSpotEmulator(
     };
   }
 
+  let inFlight = 0;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
-    const record = (status: number) => requests.push({ method, path: url.pathname, status });
+    const arrivedWith = ++inFlight;
+    res.on('close', () => inFlight--);
+    const record = (status: number) =>
+      requests.push({ method, path: url.pathname, status, inFlight: arrivedWith });
     const drop = () => {
       record(0);
       req.socket.destroy();

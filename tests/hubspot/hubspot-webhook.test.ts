@@ -102,6 +102,18 @@ describe('HubSpot webhook: a new contact', () => {
     for (const id of ids) expect(openTasks(id)).toHaveLength(2);
   });
 
+  it('sends the two creates of a 100-contact batch side by side: one round trip, not two', async () => {
+    t = await startHubSpotApp(TUESDAY_10AM);
+    const ids = Array.from({ length: 100 }, (_, i) => newContact({ firstname: `Lead${i}` }));
+    // The first create is slow: sent one after the other, the second would start after it.
+    t.emulator.failNext({ kind: 'slow', ms: 300 }, { path: '/tasks/batch/create' });
+    await expectOk(await t.deliver(ids.map(created)));
+    const creates = t.emulator.requests.filter((r) => r.path.endsWith('/tasks/batch/create'));
+    expect(creates).toHaveLength(2);
+    expect(Math.max(...creates.map((r) => r.inFlight))).toBe(2);
+    for (const id of ids) expect(openTasks(id)).toHaveLength(2);
+  });
+
   it('costs three API calls for a single new contact, as HubSpot sends them when traffic is light', async () => {
     t = await startHubSpotApp(TUESDAY_10AM);
     const id = newContact();
