@@ -22,7 +22,8 @@
  *
  * The service's own variables (CRM_MAX_CONCURRENCY, WEBHOOK_DEADLINE_MS, …) pass through from
  * the environment. BURST_SENDER_CONCURRENCY (default 10) is HubSpot's concurrency setting;
- * BURST_NO_RETRY_AFTER_S (default 5) is how long the sender waits when an answer carries no
+ * BURST_CRM_REPLICAS (default BURST_REPLICAS) sets CRM_REPLICAS apart from the processes started,
+ * as a deployment whose HPA runs fewer pods than its maximum does. BURST_NO_RETRY_AFTER_S (default 5) is how long the sender waits when an answer carries no
  * `Retry-After` (a timeout); BURST_5XX_RETRY_S, when set, is how long it waits after a 5xx or a
  * timeout whatever `Retry-After` says (HubSpot is only known to honour it on a 429, and backs
  * off by minutes otherwise); BURST_CRM_LATENCY_MS (default 0) delays every emulator answer.
@@ -56,6 +57,7 @@ const HUBSPOT_ATTEMPTS = 11;
 const TARGET = 1.2;
 const PORT = 3311;
 const REPLICAS = Number(process.env.BURST_REPLICAS ?? 1);
+const CRM_REPLICAS = Number(process.env.BURST_CRM_REPLICAS ?? REPLICAS);
 const SECRET = 'burst-client-secret';
 
 const hubspot = await startHubSpotEmulator({
@@ -70,15 +72,19 @@ const services = ports.map((port) =>
     HUBSPOT_API_BASE_URL: hubspot.url,
     PUBLIC_URL,
     CRM_RATE_LIMIT: String(LIMIT),
-    CRM_REPLICAS: String(REPLICAS),
+    CRM_REPLICAS: String(CRM_REPLICAS),
   }),
 );
 await Promise.all(ports.map(ready));
 const senders = ports.map((port) => hubspotSender(port, SECRET));
 let turn = 0;
+/** The replica the last delivery went to. */
+let lastReplica = 0;
 /** A load balancer's round robin over the replicas. */
-const send: ReturnType<typeof hubspotSender> = (events, signal) =>
-  (senders[turn++ % senders.length] ?? hubspotSender(PORT, SECRET))(events, signal);
+const send: ReturnType<typeof hubspotSender> = (events, signal) => {
+  lastReplica = turn++ % senders.length;
+  return (senders[lastReplica] ?? hubspotSender(PORT, SECRET))(events, signal);
+};
 
 const newContacts = (n: number) =>
   Array.from({ length: n }, (_, i) =>
@@ -111,7 +117,7 @@ for (let i = 0; i < contacts.length; i += EVENTS_PER_REQUEST) {
   });
 }
 const deliveries = queue.length;
-const answers: { at: number; status: string }[] = [];
+const answers: { at: number; status: string; replica: number; retryAfter?: number }[] = [];
 const attemptsNeeded: number[] = [];
 const refused: Delivery[] = [];
 let inFlight = 0;
@@ -122,15 +128,18 @@ async function attempt(delivery: Delivery) {
   const events = delivery.events.map((e) => ({ ...e, attemptNumber: delivery.attempts - 1 }));
   let status = 'timeout';
   let retryAfter: number | undefined;
+  let replica = 0;
   try {
-    const response = await send(events, AbortSignal.timeout(SENDER_TIMEOUT_MS));
+    const sent = send(events, AbortSignal.timeout(SENDER_TIMEOUT_MS));
+    replica = lastReplica;
+    const response = await sent;
     const header = response.headers.get('retry-after');
     retryAfter = header === null ? undefined : Number(header);
     await response.arrayBuffer();
     status = String(response.status);
   } catch {}
   const at = performance.now();
-  answers.push({ at, status });
+  answers.push({ at, status, replica, ...(retryAfter === undefined ? {} : { retryAfter }) });
   if (status.startsWith('2')) attemptsNeeded.push(delivery.attempts);
   else if (status.startsWith('4') && status !== '429') refused.push(delivery);
   else {
@@ -212,6 +221,27 @@ for (let from = 0; from * 5 < perSecond.length; from++) {
   );
 }
 
+// Per replica: what it answered, and the Retry-After (s) it gave shed deliveries.
+const perReplica = ['| replica | answers | Retry-After given (s: count) |', '|---|---|---|'];
+for (let r = 0; r < REPLICAS; r++) {
+  const own = answers.filter((a) => a.replica === r);
+  const waits = own.flatMap((a) => (a.retryAfter === undefined ? [] : [a.retryAfter]));
+  perReplica.push(
+    `| ${r} | ${JSON.stringify(count(own.map((a) => a.status)))} | ${JSON.stringify(count(waits))} |`,
+  );
+}
+// Per 10 s from the first request: how much of the window was used, and the longest idle gap.
+const windows: string[] = [];
+for (let from = 0; from < perSecond.length; from += 10) {
+  windows.push(String(perSecond.slice(from, from + 10).reduce((a, b) => a + b, 0)));
+}
+let idle = 0;
+let longestIdle = 0;
+for (const n of perSecond) {
+  idle = n === 0 ? idle + 1 : 0;
+  longestIdle = Math.max(longestIdle, idle);
+}
+
 const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const checks = {
   'lost leads': lost,
@@ -224,10 +254,14 @@ const checks = {
 const failed = Object.values(checks).some((n) => n > 0);
 process.stdout.write(`${timeline.join('\n')}
 
+${perReplica.join('\n')}
+
+CRM requests per 10 s from the start: ${windows.join(', ')}; longest run of seconds without a CRM request: ${longestIdle} s
+
 | measure | value |
 |---|---|
 | leads | ${LEADS} new contacts in ${deliveries} deliveries of ≤ ${EVENTS_PER_REQUEST}, ${SENDER_CONCURRENCY} at a time |
-| service | ${REPLICAS} replica(s), CRM_RATE_LIMIT=${LIMIT}, CRM_REPLICAS=${REPLICAS}, CRM_MAX_CONCURRENCY=${env('CRM_MAX_CONCURRENCY', 'default')}, WEBHOOK_DEADLINE_MS=${env('WEBHOOK_DEADLINE_MS', 'default')}; CRM latency ${LATENCY_MS} ms |
+| service | ${REPLICAS} replica(s), CRM_RATE_LIMIT=${LIMIT}, CRM_REPLICAS=${CRM_REPLICAS}, CRM_MAX_CONCURRENCY=${env('CRM_MAX_CONCURRENCY', 'default')}, WEBHOOK_DEADLINE_MS=${env('WEBHOOK_DEADLINE_MS', 'default')}; CRM latency ${LATENCY_MS} ms |
 | sender | Retry-After honoured on 429${SERVER_ERROR_RETRY_S === undefined ? ' and 5xx' : `; ${SERVER_ERROR_RETRY_S} s after a 5xx or timeout`}; ${NO_RETRY_AFTER_S} s when none; timeout ${SENDER_TIMEOUT_MS / 1000} s |
 | drain time (first delivery to last acknowledgement) | ${seconds(drainS)} |
 | CRM requests made | ${made} (${(made / deliveries).toFixed(2)} per delivery; the fewest for 100 leads: ${minPerDelivery}) |
