@@ -231,6 +231,8 @@ describe('Kubernetes manifests', () => {
     // than parts leave budget unused, more would claim more than the window has left.
     expect(loaded.config.crmRateLimit).toBeLessThanOrEqual(HUBSPOT_BURST);
     expect(loaded.config.crmReplicas).toBe(deployment.spec?.replicas);
+    // Nor during a rollout: a pod is replaced, never added first.
+    expect(deployment.spec?.strategy?.rollingUpdate).toMatchObject({ maxSurge: 0 });
     expect(loaded.config.crmDailyBudget).toBeLessThan(1);
     const hosts = the(Ingress).spec?.rules?.map((rule) => rule.host);
     expect(hosts).toEqual([new URL(loaded.config.publicUrl ?? 'http://unset').host]);
