@@ -46,6 +46,18 @@ describe('a Texas lead (+1 214) of a Dallas team that works every day', () => {
   it('would be called at once without the rules file (the Texas row is what moves it)', async () => {
     const p = await preview({ ...everyDay, CALLING_RULES: 'none' }, body);
     expect(dues(p, 'America/Chicago')[0]).toBe('Sun 2026-04-19 08:30');
+    expect(calls(p).some((c) => c.body.includes('Calling rules'))).toBe(false);
+  });
+
+  it('tells the rep on every call task what Texas allows, so a late call stays legal', async () => {
+    const p = await preview(everyDay, body);
+    const line =
+      'Calling rules, in Chicago time: Tex. Bus. & Com. Code § 301.051 (formerly § 37.02(a)(2)): Mon-Sat 09:00-21:00; Sun 12:00-21:00.';
+    for (const call of calls(p)) expect(call.body.split('\n\n')[0]).toBe(line);
+    // Emails are not calls: no such line.
+    const emails = p.steps.filter((s) => s.channel === 'email');
+    expect(emails.length).toBeGreaterThan(0);
+    for (const email of emails) expect(email.body).not.toContain('Calling rules');
   });
 });
 

@@ -9,7 +9,7 @@ import { isoOf } from './iso-time.ts';
 import { leadPlace } from './lead-window.ts';
 import { MINUTE } from './local-days.ts';
 import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
-import { outsideHoursLine } from './task-text.ts';
+import { callingRulesLine, outsideHoursLine } from './task-text.ts';
 import {
   type Activity,
   type Cadence,
@@ -89,9 +89,7 @@ function draft(
     step: index,
     channel: step.channel,
     title: `${CHANNEL_LABEL[step.channel]} ${position.nth} of ${position.of} — ${who}`,
-    body: when.outside
-      ? `${outsideHoursLine(when.reminderAt, lead.timezone, teamZone)}\n\n${step.guidance}`
-      : step.guidance,
+    body: bodyOf(step, lead, when, teamZone),
     priority: step.priority,
     reminderAt: isoOf(when.reminderAt),
     dueAt: isoOf(when.dueAt),
@@ -99,6 +97,17 @@ function draft(
     reason: when.reason,
     ...(after === undefined ? {} : { after: isoOf(after) }),
   };
+}
+
+/** The step's guidance, after the lines that say why it is due when it is. */
+function bodyOf(step: CadenceStep, lead: LeadSnapshot['lead'], when: Timing, teamZone: string) {
+  const lines: string[] = [];
+  if (when.outside) lines.push(outsideHoursLine(when.reminderAt, lead.timezone, teamZone));
+  if (HARD.has(step.channel)) {
+    const notices = (lead.jurisdiction?.rules ?? []).flatMap((r) => r.notice ?? []);
+    if (notices.length > 0) lines.push(callingRulesLine(notices, lead.timezone));
+  }
+  return lines.length === 0 ? step.guidance : `${lines.join('\n\n')}\n\n${step.guidance}`;
 }
 
 type TrackResult = 'active' | 'done' | 'blocked';

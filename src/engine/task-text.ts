@@ -15,6 +15,15 @@ function clock(at: number, zone: string): string {
 }
 
 /**
+ * The line a call or text for a lead under state calling rules carries, so that a rep who
+ * works the task later than it is due still calls within the law, and knows why it is due when
+ * it is: "Calling rules, in Chicago time: Tex. Bus. & Com. Code § 301.051: …".
+ */
+export function callingRulesLine(notices: readonly string[], leadZone: string): string {
+  return `Calling rules, in ${placeName(leadZone)} time: ${notices.join('. ')}.`;
+}
+
+/**
  * The one line a call or text due outside the team's hours carries, so the rep knows why:
  * "Outside your hours: 09:00 in Tokyo is 19:00 in New York".
  */

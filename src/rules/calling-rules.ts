@@ -31,6 +31,13 @@ const fileSchema = z
 
 type Row = z.output<typeof rowSchema>;
 
+/** What a state row allows, as the task tells the rep: the statute, the hours, the rest. */
+function noticeOf(row: Row): string {
+  const holidays = row.holidays === undefined ? '' : ', no calls on its legal holidays';
+  const cap = row.maxPer24h === undefined ? '' : `, at most ${row.maxPer24h} calls in 24 hours`;
+  return `${row.statute}: ${row.hours}${holidays}${cap}`;
+}
+
 function ruleOf(row: Row): Parsed<CallingRule> {
   const hours = parseWeeklyHours(row.hours);
   if (!hours.ok) return { ok: false, error: `${row.jurisdiction} hours: ${hours.error}` };
@@ -48,6 +55,7 @@ function ruleOf(row: Row): Parsed<CallingRule> {
       hours: hours.value,
       ...(isHoliday ? { isHoliday } : {}),
       ...(row.maxPer24h === undefined ? {} : { maxPer24h: row.maxPer24h }),
+      ...(row.jurisdiction === 'US' ? {} : { notice: noticeOf(row) }),
     },
   };
 }
