@@ -6,6 +6,7 @@ import {
   type Outcome,
   type TaskCompletion,
 } from '../src/engine/types.ts';
+import type { LeadChanges } from './crm-connector.port.ts';
 
 /** A field's trimmed text, or `undefined` when it is empty. */
 export const text = (value: string | null | undefined): string | undefined =>
@@ -86,4 +87,21 @@ export function readCompletion(value: string): CompletionNote | undefined {
   const [, credit, at, outcome] = COMPLETION.exec(value) ?? [];
   if (credit === undefined || at === undefined || Number.isNaN(Date.parse(at))) return undefined;
   return { credit, doneAt: new Date(at).toISOString(), outcome: outcome as Outcome };
+}
+
+/**
+ * The text of each open task the changes complete, as the deciding round read it (a CRM
+ * replaces a text field whole, so it goes back with the completion line added), and the ids
+ * of the tasks to complete that the round did not read: those the connector reads now.
+ */
+export function completionTexts(changes: readonly LeadChanges[]): {
+  readonly texts: Map<string, string>;
+  readonly unread: string[];
+} {
+  const wanted = new Set(changes.flatMap(({ complete = [] }) => complete.map((c) => c.taskId)));
+  const texts = new Map<string, string>();
+  for (const task of changes.flatMap(({ read = [] }) => read)) {
+    if (wanted.delete(task.id) && task.status === 'open') texts.set(task.id, task.body ?? '');
+  }
+  return { texts, unread: [...wanted] };
 }

@@ -8,7 +8,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
-import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
+import { completionTexts, type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
@@ -422,12 +422,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
    * is; a task it did not read is read now. A task a rep completed or deleted is left as it is.
    */
   async function openBodies(changes: readonly LeadChanges[]): Promise<Map<string, string>> {
-    const wanted = new Set(changes.flatMap(({ complete = [] }) => complete.map((c) => c.taskId)));
-    const bodies = new Map<string, string>();
-    for (const task of changes.flatMap(({ read = [] }) => read)) {
-      if (wanted.delete(task.id) && task.status === 'open') bodies.set(task.id, task.body ?? '');
-    }
-    const current = await readObjects('tasks', [...wanted], ['hs_task_body', 'hs_task_status']);
+    const { texts: bodies, unread } = completionTexts(changes);
+    const current = await readObjects('tasks', unread, ['hs_task_body', 'hs_task_status']);
     for (const t of current) {
       if (t.properties.hs_task_status !== 'COMPLETED')
         bodies.set(t.id, t.properties.hs_task_body ?? '');

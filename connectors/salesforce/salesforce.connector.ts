@@ -1,5 +1,5 @@
 import { Connection } from 'jsforce';
-import type { CadenceTask, TaskCompletion } from '../../src/engine/types.ts';
+import type { CadenceTask } from '../../src/engine/types.ts';
 import { cachedReadiness, chunks } from '../batching.ts';
 import {
   type ActivityRef,
@@ -8,7 +8,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
-import { type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
+import { completionTexts, type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
@@ -357,7 +357,7 @@ export function createSalesforceConnector(
     );
     // A task a rep deleted in the meantime needs no new owner, and is as good as deleted by us.
     const gone = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'];
-    const completions = await completionsOf(changes.flatMap(({ complete = [] }) => complete));
+    const completions = await completionsOf(changes);
     await writeTasks(
       'task completion',
       completions,
@@ -384,19 +384,23 @@ export function createSalesforceConnector(
   }
 
   /**
-   * The updates that complete tasks from logged attempts. `Description` is replaced whole, so it
-   * is read first; a task a rep closed or deleted meanwhile is left as it is.
+   * The updates that complete tasks from logged attempts. `Description` is replaced whole: the
+   * text the deciding round read goes back with the completion line added (a task it did not
+   * read is queried now); a task a rep closed or deleted is left as it is.
    */
-  async function completionsOf(completions: readonly TaskCompletion[]) {
+  async function completionsOf(changes: readonly LeadChanges[]) {
+    const completions = changes.flatMap(({ complete = [] }) => complete);
     if (completions.length === 0) return [];
-    const ids = completions.map((c) => c.taskId);
-    const fields = ['Id', 'Description', 'IsClosed'];
-    const current = await queryIn<SalesforceTask>(fields, 'Task', 'Id', ids);
-    const open = new Map(current.filter((t) => t.IsClosed !== true).map((t) => [t.Id, t]));
+    const { texts, unread } = completionTexts(changes);
+    if (unread.length > 0) {
+      const fields = ['Id', 'Description', 'IsClosed'];
+      for (const t of await queryIn<SalesforceTask>(fields, 'Task', 'Id', unread)) {
+        if (t.IsClosed !== true) texts.set(t.Id, t.Description ?? '');
+      }
+    }
     return completions.flatMap((c) => {
-      const task = open.get(c.taskId);
-      if (!task) return [];
-      return [{ Id: task.Id, ...completedTaskFields(task.Description ?? '', c) }];
+      const text = texts.get(c.taskId);
+      return text === undefined ? [] : [{ Id: c.taskId, ...completedTaskFields(text, c) }];
     });
   }
 

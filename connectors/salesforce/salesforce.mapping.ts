@@ -193,6 +193,7 @@ export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
     ...(logged ? { outcome: outcomeOfCall(task.CallDisposition) } : {}),
     ...(credited === undefined ? {} : { credit: credited.credit, outcome: credited.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
+    ...(typeof task.Description === 'string' ? { body: task.Description } : {}),
   };
 }
 
