@@ -39,6 +39,12 @@ describe('configuration', () => {
     ]);
     expect([...config.callingRules.keys()]).toEqual([
       'US',
+      'CA',
+      'AU',
+      'CO',
+      'ES',
+      'FR',
+      'ZA',
       'US-FL',
       'US-OK',
       'US-MD',
@@ -53,6 +59,7 @@ describe('configuration', () => {
       'US-PA',
       'US-CT',
       'US-NM',
+      'US-?',
     ]);
     expect(config.cadence).toBe(researchCadence);
     expect(config.businessHours[1]).toEqual([{ start: 540, end: 1020 }]);

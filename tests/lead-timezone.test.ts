@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../src/config/hours.ts';
+import { formatWeeklyHours, parseRange } from '../src/config/hours.ts';
 import type { MinuteRange } from '../src/engine/types.ts';
 import { loadCallingRules } from '../src/rules/calling-rules.ts';
 import { resolveLead } from '../src/timezone/lead-jurisdiction.ts';
-import { leadTimezone } from '../src/timezone/lead-timezone.ts';
+import { countryCode, leadTimezone } from '../src/timezone/lead-timezone.ts';
 
 const at = Date.parse('2026-11-24T15:00:00Z');
 
@@ -47,12 +47,14 @@ describe('lead time zone', () => {
     expect(tz.source).toBe('safe');
     expect(tz.candidates).toEqual(expect.arrayContaining(['Europe/Berlin', 'America/Sao_Paulo']));
     // Berlin and Honolulu are 12 hours apart in summer: no 12-hour window lies in both, so the
-    // most populous candidate stands alone.
-    expect(leadTimezone({ phone: '+49 30 1234567', country: 'US' }, 'UTC', at)).toEqual({
-      zone: 'America/New_York',
-      source: 'populous',
-      candidates: ['America/New_York'],
-    });
+    // window is read in the most populous group of candidates that share one: all but Hawaii,
+    // not New York alone.
+    const apart = leadTimezone({ phone: '+49 30 1234567', country: 'US' }, 'UTC', at);
+    expect(apart).toMatchObject({ zone: 'America/New_York', source: 'populous' });
+    expect(apart.candidates).toEqual(
+      expect.arrayContaining(['Europe/Berlin', 'America/New_York', 'America/Los_Angeles']),
+    );
+    expect(apart.candidates).not.toContain('Pacific/Honolulu');
   });
 
   it('treats zones with the same clock all year as one (DE is Berlin)', () => {
@@ -61,6 +63,27 @@ describe('lead time zone', () => {
       source: 'country',
       candidates: ['Europe/Berlin'],
     });
+  });
+
+  it('reads a country field written as CRMs hold it: codes, names, short names, other languages', () => {
+    const fields = ['us', 'United States', 'U.S.A.', 'EE. UU.', 'UK', 'Deutschland', 'España'];
+    expect(fields.map((field) => countryCode(field))).toEqual([
+      'US',
+      'US',
+      'US',
+      'US',
+      'GB',
+      'DE',
+      'ES',
+    ]);
+    expect(['The Netherlands', 'Turkey', 'Narnia'].map((f) => countryCode(f))).toEqual([
+      'NL',
+      'TR',
+      undefined,
+    ]);
+    // A US number as US CRMs often hold it, without its country code: the field decides.
+    const tz = leadTimezone({ country: 'United States', phone: '(212) 555-0100' }, 'UTC', at);
+    expect(tz).toMatchObject({ zone: 'America/New_York', source: 'phone' });
   });
 
   it("uses the team's zone when nothing else determines one", () => {
@@ -93,10 +116,40 @@ describe('lead jurisdiction', () => {
     expect(resolveLead({ phone: '+1 212 555 0100', state: 'md' }, context).state).toBe('MD');
   });
 
-  it('applies no US rule outside the US, and only the federal one where the state is unknown', () => {
+  it('applies no US rule outside the US', () => {
     const berlin = resolveLead({ phone: '+49 30 1234567' }, context);
     expect(berlin).toMatchObject({ country: 'DE', jurisdiction: { country: 'DE', rules: [] } });
+  });
+
+  it('applies every state row at once to a US lead whose state is unknown', () => {
+    const tollFree = resolveLead({ phone: '+1 800 555 0100' }, context);
     const unknown = resolveLead({ country: 'US' }, context);
-    expect(unknown.jurisdiction.rules.map((r) => r.code)).toEqual(['US']);
+    for (const lead of [tollFree, unknown]) {
+      expect(lead.state).toBeUndefined();
+      expect(lead.jurisdiction.rules.map((r) => r.code)).toEqual(['US', 'ANY-STATE']);
+    }
+    const [, any] = unknown.jurisdiction.rules;
+    // Rhode Island's hours and Sunday ban, Florida's cap, every state's holidays.
+    expect(formatWeeklyHours(any?.hours ?? [])).toBe('Mon-Fri 09:00-18:00; Sat 10:00-17:00');
+    expect(any?.maxPer24h).toBe(3);
+    expect(any?.isHoliday?.('2026-02-17')).toBe(true); // Mardi Gras, Louisiana
+    expect(any?.isHoliday?.('2026-07-24')).toBe(true); // Pioneer Day, Utah
+    expect(any?.isHoliday?.('2026-07-23')).toBe(false);
+    expect(any?.notice).toMatch(/^US state unknown, so every state's rules at once: Mon-Fri/);
+  });
+
+  it('applies both states when the state field and the area code disagree', () => {
+    // A Florida number on a Texas lead: Florida presumes its area codes reach residents.
+    const both = resolveLead({ phone: '+1 305 555 0100', state: 'TX' }, context);
+    expect(both.state).toBe('TX');
+    expect(both.jurisdiction.rules.map((r) => r.code)).toEqual(['US', 'TX', 'FL']);
+    const same = resolveLead({ phone: '+1 214 555 0100', state: 'Texas' }, context);
+    expect(same.jurisdiction.rules.map((r) => r.code)).toEqual(['US', 'TX']);
+  });
+
+  it('applies the US rules to a US number on a lead whose country field says otherwise', () => {
+    const lead = resolveLead({ phone: '+1 305 555 0100', country: 'Germany' }, context);
+    expect(lead.country).toBe('DE');
+    expect(lead.jurisdiction.rules.map((r) => r.code)).toEqual(['US', 'FL']);
   });
 });

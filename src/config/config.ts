@@ -175,7 +175,7 @@ function envSchema(readFile: ReadFile) {
     ),
     HOLIDAYS: parsedBy(parseHolidays).default({ regions: [], dates: [] }),
     LEAD_HOLIDAYS: flag.default(true),
-    CALLING_RULES: z.enum(['us-states', 'none']).default('us-states'),
+    CALLING_RULES: z.enum(['shipped', 'us-states', 'none']).default('shipped'),
     LOGGED_ATTEMPT_LEAD_MINUTES: count(0, 1440).default(DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES),
     DRY_RUN: flag.default(false),
     WEBHOOK_DEADLINE_MS: count(500, 60_000).default(DEFAULT_WEBHOOK_DEADLINE_MS),
@@ -236,7 +236,7 @@ export function loadConfig(
   const settings = crmConfig?.parse(present);
   if (settings && !settings.ok) problems.push(...settings.problems);
   const rules =
-    result.success && result.data.CALLING_RULES === 'us-states'
+    result.success && result.data.CALLING_RULES !== 'none'
       ? loadCallingRules()
       : { ok: true as const, value: new Map<string, CallingRule>() };
   if (!rules.ok) problems.push(`CALLING_RULES: src/rules/us-calling-rules.json: ${rules.error}`);

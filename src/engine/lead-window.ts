@@ -1,5 +1,6 @@
 import { DayCache } from './day-cache.ts';
 import {
+  DAY,
   dayNumberAt,
   intersect,
   intersectRanges,
@@ -17,6 +18,18 @@ import type {
   WeeklyHours,
 } from './types.ts';
 
+/** At most `max` calls and texts in any rolling `period` milliseconds, by the rule `code`. */
+export interface CallCap {
+  readonly max: number;
+  readonly period: number;
+  readonly code: string;
+}
+
+const PERIODS = [
+  ['maxPer24h', DAY],
+  ['maxPer30Days', 30 * DAY],
+] as const;
+
 /** A lead's place in time and law, as the window search needs it. */
 export interface LeadPlace {
   /** The zone its days are counted in. */
@@ -25,8 +38,8 @@ export interface LeadPlace {
   readonly zones: readonly string[];
   readonly country: string | undefined;
   readonly rules: readonly CallingRule[];
-  /** The smallest per-24-hour cap among the rules, with the rule's code. */
-  readonly cap: { readonly max: number; readonly code: string } | undefined;
+  /** The smallest cap per period among the rules, each with its rule's code. */
+  readonly caps: readonly CallCap[];
   /**
    * Identifies the window's inputs in the per-day cache (with the zone and the schedule): a
    * rule's code stands for the rule, as one rules file holds one row per jurisdiction.
@@ -38,15 +51,18 @@ export function leadPlace(lead: LeadSnapshot['lead']): LeadPlace {
   const j = lead.jurisdiction;
   const zones = j && j.zones.length > 0 ? j.zones : [lead.timezone];
   const rules = j?.rules ?? [];
-  let cap: LeadPlace['cap'];
-  for (const rule of rules) {
-    if (rule.maxPer24h !== undefined && (!cap || rule.maxPer24h < cap.max)) {
-      cap = { max: rule.maxPer24h, code: rule.code };
+  const caps: CallCap[] = [];
+  for (const [field, period] of PERIODS) {
+    let cap: CallCap | undefined;
+    for (const rule of rules) {
+      const max = rule[field];
+      if (max !== undefined && (!cap || max < cap.max)) cap = { max, period, code: rule.code };
     }
+    if (cap) caps.push(cap);
   }
   const country = j?.country;
   const key = `${country ?? ''}|${rules.map((r) => r.code).join(',')}`;
-  return { zone: lead.timezone, zones, country, rules, cap, key };
+  return { zone: lead.timezone, zones, country, rules, caps, key };
 }
 
 const EVERY_DAY = new WeakMap<MinuteRange, WeeklyHours>();

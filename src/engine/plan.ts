@@ -168,7 +168,7 @@ export function plan(
   const { outside } = matchAttempts(snapshot.tasks, snapshot.activities);
   const leadMs =
     (schedule.loggedAttemptLeadMinutes ?? DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES) * MINUTE;
-  const attempts = place.cap ? attemptTimes(snapshot.tasks, outside) : [];
+  const attempts = place.caps.length > 0 ? attemptTimes(snapshot.tasks, outside) : [];
   const results: TrackResult[] = [];
   for (const channel of CHANNELS) {
     const indexes = stepsOn(cadence, channel);
@@ -238,7 +238,7 @@ export function plan(
     }
     const { next, made, previousDone } = step;
     // A call planned here counts against the cap for a text planned next, and the other way.
-    if (place.cap && HARD.has(channel)) {
+    if (place.caps.length > 0 && HARD.has(channel)) {
       attempts.push(when.dueAt);
       attempts.sort((a, b) => b - a);
     }

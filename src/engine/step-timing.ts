@@ -1,8 +1,8 @@
-/** When a cadence step falls: its earliest moment, the per-24-hour cap, and the opening. */
+/** When a cadence step falls: its earliest moment, the calling rules' caps, and the opening. */
 import { doneAt } from './attempts.ts';
 import { parseIso } from './iso-time.ts';
 import { explainHoliday, type LeadPlace } from './lead-window.ts';
-import { DAY, MINUTE } from './local-days.ts';
+import { MINUTE } from './local-days.ts';
 import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
 import type {
   Activity,
@@ -39,15 +39,23 @@ export interface TimingInput {
 }
 
 /**
- * The earliest moment the per-24-hour cap allows another call or text: after every attempt
- * made or planned, and 24 hours after the oldest of the last `max`. The cap delays a call; it
- * never drops one.
+ * The earliest moment the caps allow another call or text, and the cap that sets it: after
+ * every attempt made or planned, and a period after the oldest of the last `max`. A cap delays
+ * a call; it never drops one.
  */
-function capFloor(place: LeadPlace, attempts: readonly number[]): number | undefined {
+function capFloor(
+  place: LeadPlace,
+  attempts: readonly number[],
+): { at: number; code: string } | undefined {
   const [latest] = attempts;
-  if (!place.cap || latest === undefined) return undefined;
-  const oldest = attempts[place.cap.max - 1];
-  return oldest === undefined ? latest : Math.max(latest, oldest + DAY);
+  if (latest === undefined) return undefined;
+  let floor: { at: number; code: string } | undefined;
+  for (const cap of place.caps) {
+    const oldest = attempts[cap.max - 1];
+    const at = oldest === undefined ? latest : Math.max(latest, oldest + cap.period);
+    if (!floor || at > floor.at) floor = { at, code: cap.code };
+  }
+  return floor;
 }
 
 export function timing(step: CadenceStep, input: TimingInput): Timing {
@@ -66,11 +74,11 @@ export function timing(step: CadenceStep, input: TimingInput): Timing {
     }
   }
   const cap = hard ? capFloor(place, input.attempts) : undefined;
-  const from = cap === undefined ? earliest : Math.max(cap, earliest);
+  const from = cap === undefined ? earliest : Math.max(cap.at, earliest);
   const opening = nextOpening(from, place, schedule, hard);
   const reason: TimingReason =
-    cap !== undefined && cap > earliest && place.cap
-      ? `state_cap:${place.cap.code}`
+    cap !== undefined && cap.at > earliest
+      ? `state_cap:${cap.code}`
       : explainHoliday(from, opening.start, place, schedule, opening.reason);
   const outside = opening.reason === 'lead_window_only';
   if (!step.afterMinutes) {

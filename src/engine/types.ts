@@ -83,6 +83,8 @@ export interface CallingRule {
   readonly isHoliday?: DayOff;
   /** Calls and texts allowed in any rolling 24 hours. */
   readonly maxPer24h?: number;
+  /** Calls and texts allowed in any rolling 30 days (France: 4). */
+  readonly maxPer30Days?: number;
   /**
    * What the rule allows, in words a rep can act on when calling later than the task says
    * (`Tex. Bus. & Com. Code § 301.051 …: Mon-Sat 09:00-21:00; Sun 12:00-21:00`); unset for the

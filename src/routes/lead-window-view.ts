@@ -17,6 +17,7 @@ export function describeWindow(place: ResolvedLead, schedule: Schedule) {
       hours: formatWeeklyHours(rule.hours),
       noCallsOnHolidays: rule.isHoliday !== undefined,
       maxPer24h: rule.maxPer24h ?? null,
+      maxPer30Days: rule.maxPer30Days ?? null,
     })),
   };
 }

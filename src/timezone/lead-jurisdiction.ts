@@ -1,4 +1,5 @@
 import type { CallingRule, LeadJurisdiction, MinuteRange, WeeklyHours } from '../engine/types.ts';
+import { UNKNOWN_US_STATE } from '../rules/calling-rules.ts';
 import {
   countryCode,
   type LeadLocation,
@@ -35,26 +36,50 @@ function longestRange(hours: MinuteRange | WeeklyHours): number {
   return Math.max(0, ...ranges.map((r) => r.end - r.start));
 }
 
+/** The distinct values of a list, its `undefined`s dropped, in order. */
+function distinct(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => v !== undefined))];
+}
+
+/**
+ * The rules that apply where a lead may be: each candidate country's row (the US federal rule
+ * for a US lead) and, for the US, each candidate state's row, or every state's at once when no
+ * state is known. A candidate is what the CRM's field says and what the number says: when they
+ * disagree, both apply (Florida, Oklahoma and Maryland presume a caller of their area codes is
+ * calling a resident), so the stricter of the two always holds.
+ */
+function rulesFor(
+  countries: readonly string[],
+  states: readonly string[],
+  rules: ReadonlyMap<string, CallingRule>,
+): CallingRule[] {
+  const keys = countries.flatMap((country) => {
+    if (country !== 'US') return [country];
+    if (states.length === 0) return ['US', UNKNOWN_US_STATE];
+    return ['US', ...states.map((state) => `US-${state}`)];
+  });
+  return keys.map((key) => rules.get(key)).filter((r): r is CallingRule => r !== undefined);
+}
+
 /**
  * Resolves a lead's place from its CRM fields: the country from the country field, else the
- * phone number; the US state from the state field, else the number's area code.
+ * phone number; the US state from the state field, else the number's area code. The rules are
+ * those of every place the fields and the number point to.
  */
 export function resolveLead(lead: LeadWhereabouts, context: ResolveContext): ResolvedLead {
   const tz = leadTimezone(lead, context.teamZone, context.at, longestRange(context.contactHours));
   const hint = lead.country === undefined ? undefined : countryCode(lead.country);
   const valid = lead.phone ? validNumber(lead.phone, hint) : undefined;
   const country = hint ?? valid?.country;
-  const state =
-    country !== 'US'
-      ? undefined
-      : ((lead.state === undefined ? undefined : stateCode(lead.state)) ??
-        (valid ? stateOfNumber(valid) : undefined));
-  const rules =
-    country === 'US'
-      ? [context.callingRules.get('US'), state && context.callingRules.get(`US-${state}`)].filter(
-          (r): r is CallingRule => r !== undefined && r !== '',
-        )
-      : [];
+  const countries = distinct([hint, valid?.country]);
+  const states = countries.includes('US')
+    ? distinct([
+        lead.state === undefined ? undefined : stateCode(lead.state),
+        valid ? stateOfNumber(valid) : undefined,
+      ])
+    : [];
+  const state = country === 'US' ? states[0] : undefined;
+  const rules = rulesFor(countries, states, context.callingRules);
   return {
     ...tz,
     ...(country === undefined ? {} : { country }),

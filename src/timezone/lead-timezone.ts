@@ -13,8 +13,9 @@ import moment from 'moment-timezone';
 
 /**
  * `safe`: the phone or country allows several zones (or they disagree), and the lead's window
- * is read in all of them. `populous`: those zones' windows never meet, so the most populous
- * one is used alone.
+ * is read in all of them. `populous`: those zones' windows never all meet, so the window is
+ * read in every zone of the most populous group whose windows do (a toll-free +1 number: all
+ * of North America and the Caribbean, without Guam and Saipan).
  */
 export type TimezoneSource = 'lead' | 'phone' | 'country' | 'safe' | 'populous' | 'team';
 
@@ -40,16 +41,76 @@ const PREFIX_ZONES = deserialize(
   readFileSync(join(dirname(PACKAGE_MAIN), '../resources/timezones.bson')),
 ) as Record<string, string>;
 
-// CRMs hold a country as an ISO code or as free text ("Germany"), so both are looked up.
-const COUNTRY_BY_NAME = new Map(
-  Object.values(ct.getAllCountries()).map((c) => [c.name.toLowerCase(), c.id]),
-);
+/** `U.S.A.` → `usa`, `Türkiye` → `turkiye`, `The Netherlands` → `netherlands`. */
+function normalName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[.'’]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^the /, '');
+}
 
+// Names CRMs hold that neither the zone data nor the languages below spell that way.
+const ALIASES: Record<string, string> = {
+  america: 'US',
+  uk: 'GB',
+  'united states of america': 'US',
+  'great britain': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  holland: 'NL',
+  uae: 'AE',
+  turkey: 'TR',
+  'czech republic': 'CZ',
+  'ivory coast': 'CI',
+  'cape verde': 'CV',
+  swaziland: 'SZ',
+  burma: 'MM',
+  macedonia: 'MK',
+  vatican: 'VA',
+};
+
+// Languages whose country names CRMs commonly hold (forms in the visitor's language).
+const NAME_LANGUAGES = ['en', 'de', 'fr', 'es', 'pt', 'it', 'nl'];
+
+/**
+ * A country's names in those languages, long and short (`United States`, `USA`, `Deutschland`,
+ * `EE UU`), from the runtime's own ICU data; a name two countries share is left out.
+ */
+function countryNames(): Map<string, string> {
+  const names = new Map<string, string>();
+  const ambiguous = new Set<string>();
+  const add = (name: string | undefined, code: string) => {
+    const key = name === undefined ? '' : normalName(name);
+    if (key.length <= 2 || ambiguous.has(key)) return;
+    const known = names.get(key);
+    if (known !== undefined && known !== code) {
+      names.delete(key);
+      ambiguous.add(key);
+    } else names.set(key, code);
+  };
+  for (const country of Object.values(ct.getAllCountries())) add(country.name, country.id);
+  for (const language of NAME_LANGUAGES) {
+    for (const style of ['long', 'short'] as const) {
+      const display = new Intl.DisplayNames([language], { type: 'region', style });
+      for (const code of Object.keys(ct.getAllCountries())) add(display.of(code), code);
+    }
+  }
+  for (const [alias, code] of Object.entries(ALIASES)) names.set(alias, code);
+  return names;
+}
+
+const COUNTRY_BY_NAME = countryNames();
+
+/** An ISO country code from a CRM's country field: a code (`us`) or a name in several languages. */
 export function countryCode(country: string): CountryCode | undefined {
-  const text = country.trim();
-  const code = ct.getCountry(text.toUpperCase())
-    ? text.toUpperCase()
-    : COUNTRY_BY_NAME.get(text.toLowerCase());
+  const name = normalName(country);
+  const code = ct.getCountry(name.toUpperCase()) ? name.toUpperCase() : COUNTRY_BY_NAME.get(name);
   return code as CountryCode | undefined;
 }
 
@@ -132,31 +193,73 @@ function population(zone: string): number {
   return moment.tz.zone(zone)?.population ?? 0;
 }
 
+/** A zone's UTC offsets in minutes, mid-January and mid-July of `year`. */
+function offsetsOf(zone: string, year: number): [number, number] {
+  const at = (month: number) => DateTime.fromObject({ year, month, day: 15 }, { zone }).offset;
+  return [at(1), at(7)];
+}
+
 /**
  * True when one window of `minutes` a day can lie in every zone's local day at once: the zones'
  * offsets, in winter and in summer, spread less than the window is long.
  */
-function windowsMeet(zones: readonly string[], year: number, minutes: number): boolean {
-  return [1, 7].every((month) => {
-    const offsets = zones.map(
-      (zone) => DateTime.fromObject({ year, month, day: 15 }, { zone }).offset,
-    );
-    return Math.max(...offsets) - Math.min(...offsets) < minutes;
+function windowsMeet(offsets: readonly (readonly [number, number])[], minutes: number): boolean {
+  return [0, 1].every((season) => {
+    const values = offsets.map((o) => o[season] ?? 0);
+    return Math.max(...values) - Math.min(...values) < minutes;
   });
+}
+
+/**
+ * The zones to read a window in when not all of them share one: the most populous group that
+ * does, each zone in turn taken as the group's earliest clock. Leaving out the few people of
+ * the outlying zones is safer than reading the window in one zone alone.
+ */
+function populousGroup(zones: readonly string[], year: number, minutes: number): string[] {
+  const offsets = new Map(zones.map((zone) => [zone, offsetsOf(zone, year)] as const));
+  let best: string[] = [];
+  let bestPeople = -1;
+  for (const [, [winter, summer]] of offsets) {
+    const group = zones.filter((zone) => {
+      const [w, s] = offsets.get(zone) ?? [0, 0];
+      return w >= winter && w - winter < minutes && s >= summer && s - summer < minutes;
+    });
+    const people = group.reduce((sum, zone) => sum + population(zone), 0);
+    if (
+      people > bestPeople &&
+      windowsMeet(
+        group.map((z) => offsets.get(z) ?? [0, 0]),
+        minutes,
+      )
+    ) {
+      best = group;
+      bestPeople = people;
+    }
+  }
+  return best;
 }
 
 const SEVERAL = new Map<string, LeadTimezone>();
 
-/** Several candidate zones: a safe window over all of them, else the most populous alone. */
+const byPopulation = (a: string, b: string) => population(b) - population(a) || a.localeCompare(b);
+
+/** Several candidate zones: a safe window over all of them, else over the most populous group. */
 function severalZones(zones: readonly string[], at: number, minutes: number): LeadTimezone {
   const year = new Date(at).getUTCFullYear();
   const key = `${year} ${minutes} ${zones.join(' ')}`;
   let found = SEVERAL.get(key);
   if (!found) {
-    const zone = [...zones].sort((a, b) => population(b) - population(a) || a.localeCompare(b))[0];
-    found = windowsMeet(zones, year, minutes)
-      ? { zone: zone ?? '', source: 'safe', candidates: [...zones].sort() }
-      : { zone: zone ?? '', source: 'populous', candidates: [zone ?? ''] };
+    const all = windowsMeet(
+      zones.map((z) => offsetsOf(z, year)),
+      minutes,
+    );
+    const group = all ? [...zones] : populousGroup(zones, year, minutes);
+    const zone = [...group].sort(byPopulation)[0] ?? [...zones].sort(byPopulation)[0] ?? '';
+    found = {
+      zone,
+      source: all ? 'safe' : 'populous',
+      candidates: group.length > 0 ? group.sort() : [zone],
+    };
     if (SEVERAL.size >= MAX_CACHED) SEVERAL.clear();
     SEVERAL.set(key, found);
   }

@@ -47,10 +47,14 @@ const ZONES = [
 ] as const;
 
 const shipped = unwrap(loadCallingRules());
-/** The shipped rules, and a tight one: one call a day, 10:00-16:00 on weekdays. */
+/**
+ * The shipped rules, a tight one (one call a day, 10:00-16:00 on weekdays) and one with a
+ * 30-day cap lower than the calls of a cadence (two calls in 30 days, weekday mornings).
+ */
 const RULES: readonly CallingRule[] = [
   ...shipped.values(),
   { code: 'T1', hours: unwrap(parseWeeklyHours('Mon-Fri 10:00-16:00')), maxPer24h: 1 },
+  { code: 'T2', hours: unwrap(parseWeeklyHours('Mon-Fri 08:00-12:00')), maxPer30Days: 2 },
 ];
 
 const leadArb = fc.record({
@@ -98,7 +102,9 @@ const cadenceArb: fc.Arbitrary<Cadence> = fc.oneof(
     })),
 );
 
-type LeadSpec = typeof leadArb extends fc.Arbitrary<infer T> ? T : never;
+type LeadSpec = Omit<typeof leadArb extends fc.Arbitrary<infer T> ? T : never, 'country'> & {
+  country: string | undefined;
+};
 type ScheduleSpec = typeof scheduleArb extends fc.Arbitrary<infer T> ? T : never;
 
 function buildSchedule(spec: ScheduleSpec): Schedule {
@@ -165,31 +171,36 @@ describe('the lead’s legal window', { timeout: TIMEOUT }, () => {
     fc.assert(fc.property(arb, staysInWindow), options);
   });
 
-  it('holds every shipped state row, each with the federal rule, on leads in the US', () => {
+  it('holds every shipped row: a state (or any state) with the federal rule, a country alone', () => {
     const federal = shipped.get('US');
     if (!federal) throw new Error('the rules file has no federal row');
     for (const [jurisdiction, rule] of shipped) {
       if (jurisdiction === 'US') continue;
-      const usLead = leadArb.map(
-        (l): LeadSpec => ({ ...l, country: 'US', rules: [federal, rule] }),
-      );
-      fc.assert(fc.property(fc.tuple(usLead, scheduleArb, cadenceArb), staysInWindow), {
+      const [country = ''] = jurisdiction.split('-');
+      const rules = country === 'US' ? [federal, rule] : [rule];
+      const lead = leadArb.map((l): LeadSpec => ({ ...l, country, rules }));
+      fc.assert(fc.property(fc.tuple(lead, scheduleArb, cadenceArb), staysInWindow), {
         seed: SEED,
         numRuns: RUNS_PER_ROW,
       });
     }
   });
 
-  it('makes at most N calls and texts in any rolling 24 hours where a rule caps them', () => {
+  it('makes at most N calls and texts in any rolling 24 hours or 30 days where a rule caps them', () => {
     fc.assert(
       fc.property(arb, ([leadSpec, scheduleSpec, cadence]) => {
         const lead = buildLead(leadSpec);
-        const cap = Math.min(...leadSpec.rules.map((r) => r.maxPer24h ?? Number.POSITIVE_INFINITY));
         const entries = timeline(lead, cadence, buildSchedule(scheduleSpec));
         const dues = entries.filter((e) => hard(e.channel)).map((e) => Date.parse(e.dueAt));
-        for (const due of dues) {
-          const within = dues.filter((d) => d > due - DAY && d <= due).length;
-          expect(within, new Date(due).toISOString()).toBeLessThanOrEqual(cap);
+        for (const [field, period] of [
+          ['maxPer24h', DAY],
+          ['maxPer30Days', 30 * DAY],
+        ] as const) {
+          const cap = Math.min(...leadSpec.rules.map((r) => r[field] ?? Number.POSITIVE_INFINITY));
+          for (const due of dues) {
+            const within = dues.filter((d) => d > due - period && d <= due).length;
+            expect(within, `${field} ${new Date(due).toISOString()}`).toBeLessThanOrEqual(cap);
+          }
         }
       }),
       options,
