@@ -14,6 +14,11 @@ import { webhooksComponent } from '../../connectors/hubspot/hubspot.subscription
 import { baseUrl } from '../../src/config/variables.ts';
 
 const WEBHOOK_PATH = '/webhooks/hubspot';
+/**
+ * `@hubspot/cli` ships two binaries (`hs`, `hscms`), neither named after the package, so a bare
+ * `npx @hubspot/cli …` stops with "could not determine executable to run": name the binary.
+ */
+const UPLOAD_COMMAND = 'npx --yes --package=@hubspot/cli@8 hs project upload';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -46,5 +51,5 @@ writeFileSync(file, `${JSON.stringify(component, null, 2)}\n`);
 process.stdout.write(
   `Wrote ${file}: target ${component.config.settings.targetUrl}, ` +
     `${component.config.subscriptions.crmObjects.length} subscriptions. ` +
-    'Next: npx @hubspot/cli project upload (from deploy/hubspot-app).\n',
+    `Next, from deploy/hubspot-app: ${UPLOAD_COMMAND}\n`,
 );

@@ -108,6 +108,17 @@ describe('npm run hubspot:app', () => {
     });
   });
 
+  it('ends with the upload command docs/hubspot.md gives, one npx can run', () => {
+    const { status, stdout } = run(['--url', 'https://leads.acme.example']);
+    expect(status).toBe(0);
+    const next = /Next, from deploy\/hubspot-app: (.+)$/m.exec(stdout)?.[1] ?? '';
+    // `@hubspot/cli` has two binaries (`hs`, `hscms`), neither named `cli`: npx runs it only
+    // when told which (`--package=… hs`); `npx @hubspot/cli …` cannot pick one and fails.
+    expect(next).toMatch(/^npx --yes --package=@hubspot\/cli@\d+ hs project upload$/);
+    const guide = readFileSync(new URL('../../docs/hubspot.md', import.meta.url), 'utf8');
+    expect(guide).toContain(next);
+  });
+
   it('refuses a plain-http URL or a property name HubSpot could not have, and writes nothing', () => {
     const before = read(PROJECT, WEBHOOKS_FILE);
     for (const args of [
