@@ -14,7 +14,7 @@ const count = (value: string | undefined) =>
  * (`X-HubSpot-RateLimit-Max`, `-Remaining`, `-Interval-Milliseconds`), so that replicas share
  * it, and the day (`-Daily`, `-Daily-Remaining`, sent to private apps only), for the daily
  * budget. A 429 with nothing left for the day opens the daily guard. Search answers carry no
- * such headers. Source: https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
+ * such headers. Source: https://developers.hubspot.com/docs/developer-tooling/platform/usage-guidelines
  * ("Rate limits" and its headers table, checked 2026-12-02).
  */
 export function limitReader(gate: RequestGate) {
