@@ -46,6 +46,9 @@ describe('the US calling rules file', () => {
     const louisiana = loaded.value.get('US-LA');
     expect(louisiana?.hours[7]).toEqual([]);
     expect(louisiana?.isHoliday?.('2026-02-17')).toBe(true);
+    // Oregon since HB 3865: three a day; Maine's one device call per 8 hours: one a day.
+    expect(loaded.value.get('US-OR')?.maxPer24h).toBe(3);
+    expect(loaded.value.get('US-ME')?.maxPer24h).toBe(1);
   });
 
   it('holds each state row to the hours, days and holidays its statute names', () => {
@@ -63,6 +66,15 @@ describe('the US calling rules file', () => {
       ['US-PA', 'Mon-Sat 09:00-19:00', '2026-04-03'], // Good Friday, which US-PA itself lacks
       ['US-CT', 'Mon-Sun 09:00-20:00', null],
       ['US-NM', 'Mon-Sun 09:00-21:00', null],
+      ['US-KY', 'Mon-Sun 10:00-21:00', null],
+      ['US-WY', 'Mon-Sun 08:00-20:00', null],
+      ['US-OR', 'Mon-Sun 08:00-20:00', null],
+      ['US-MI', 'Mon-Sun 09:00-21:00', null],
+      ['US-MN', 'Mon-Sun 09:00-21:00', null],
+      ['US-SD', 'Mon-Fri 09:00-21:00', null],
+      ['US-CA', 'Mon-Sun 09:00-21:00', null],
+      ['US-NV', 'Mon-Sun 09:00-20:00', null],
+      ['US-ME', 'Mon-Fri 09:00-17:00', null],
     ];
     for (const [jurisdiction, hours, holiday] of expected) {
       const rule = loaded.value.get(jurisdiction);

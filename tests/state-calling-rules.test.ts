@@ -1,7 +1,6 @@
 /**
  * The state rows of the rules file through the real app: `POST /cadence/preview` for leads in
- * Texas, Rhode Island, Alabama and Mississippi, every call checked against the lead's window
- * by independent luxon code.
+ * the states with rows, every call checked against the lead's window by independent luxon code.
  */
 import { describe, expect, it } from 'vitest';
 import { closedAfterEach } from './support/closed-after-each.ts';
@@ -125,5 +124,128 @@ describe('a Mississippi lead (+1 601) in summer', () => {
     const p = await preview(env, body);
     expect(p.leadWindow.usState).toBe('MS');
     expect(dues(p, 'America/Chicago')[0]).toBe('Mon 2026-06-01 09:00');
+  });
+});
+
+/**
+ * One lead per state row added on 2 December 2026, arriving when the federal rule would let it
+ * be called at once but its state's row does not: the first call must wait for the state's
+ * window, and every call must stay inside it. A missing or loosened row moves the first call.
+ */
+describe('leads in the states whose rows were added from summaries and device rules', () => {
+  const allDay = {
+    BUSINESS_HOURS: 'Mon-Sun 06:00-23:00',
+    LEAD_CONTACT_HOURS: 'Mon-Sun 06:00-23:00',
+  };
+  const cases = [
+    // [state, phone, zone, arrival (lead-local), first call, window, days with calls]
+    [
+      'KY',
+      '+1 859 555 0100',
+      'America/New_York',
+      '2026-06-02T09:00:00-04:00',
+      'Tue 2026-06-02 10:00',
+      ['10:00', '21:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'WY',
+      '+1 307 555 0100',
+      'America/Denver',
+      '2026-06-02T20:15:00-06:00',
+      'Wed 2026-06-03 08:00',
+      ['08:00', '20:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'OR',
+      '+1 503 555 0100',
+      'America/Los_Angeles',
+      '2026-06-02T20:15:00-07:00',
+      'Wed 2026-06-03 08:00',
+      ['08:00', '20:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'MI',
+      '+1 313 555 0100',
+      'America/New_York',
+      '2026-06-02T08:30:00-04:00',
+      'Tue 2026-06-02 09:00',
+      ['09:00', '21:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'MN',
+      '+1 612 555 0100',
+      'America/Chicago',
+      '2026-06-02T08:30:00-05:00',
+      'Tue 2026-06-02 09:00',
+      ['09:00', '21:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'CA',
+      '+1 415 555 0100',
+      'America/Los_Angeles',
+      '2026-06-02T08:30:00-07:00',
+      'Tue 2026-06-02 09:00',
+      ['09:00', '21:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    [
+      'NV',
+      '+1 702 555 0100',
+      'America/Los_Angeles',
+      '2026-06-02T20:15:00-07:00',
+      'Wed 2026-06-03 09:00',
+      ['09:00', '20:00'],
+      'MonTueWedThuFriSatSun',
+    ],
+    // South Dakota: weekdays only; 605 spans Mountain and Central, so 09:00 Mountain is the first
+    // moment both candidate zones allow.
+    [
+      'SD',
+      '+1 605 555 0100',
+      'America/Denver',
+      '2026-06-06T10:00:00-06:00',
+      'Mon 2026-06-08 09:00',
+      ['09:00', '21:00'],
+      'MonTueWedThuFri',
+    ],
+    // Maine: weekdays 09:00-17:00, arriving on a Friday after 17:00.
+    [
+      'ME',
+      '+1 207 555 0100',
+      'America/New_York',
+      '2026-06-05T17:15:00-04:00',
+      'Mon 2026-06-08 09:00',
+      ['09:00', '17:00'],
+      'MonTueWedThuFri',
+    ],
+  ] as const;
+
+  for (const [state, phone, zone, createdAt, first, [start, end], days] of cases) {
+    it(`calls a lead in ${state} (${phone.slice(0, 6)}) first at ${first.slice(-5)} ${first.slice(0, 3)}, only ${start}-${end} on ${days.length === 21 ? 'any day' : 'weekdays'}`, async () => {
+      const p = await preview({ TIMEZONE: zone, ...allDay }, { createdAt, phone });
+      expect(p.leadWindow.usState).toBe(state);
+      const all = dues(p, zone);
+      expect(all[0]).toBe(first);
+      for (const due of all) {
+        expect(days, due).toContain(due.slice(0, 3));
+        expect(due.slice(-5) >= start && due.slice(-5) < end, due).toBe(true);
+      }
+    });
+  }
+
+  it('calls a Maine lead at most once in any 24 hours, where one a day would not otherwise hold', async () => {
+    // Arriving on a Monday morning: the research cadence calls three times on its first day.
+    const body = { createdAt: '2026-06-01T09:30:00-04:00', phone: '+1 207 555 0100' };
+    const p = await preview({ TIMEZONE: 'America/New_York', ...allDay }, body);
+    const at = p.steps
+      .filter((s) => s.channel === 'call' || s.channel === 'sms')
+      .map((s) => Date.parse(s.dueAt));
+    expect(at.length).toBeGreaterThan(2);
+    for (const t of at) expect(at.filter((u) => u > t - 86_400_000 && u <= t)).toHaveLength(1);
   });
 });
