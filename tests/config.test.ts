@@ -59,6 +59,15 @@ describe('configuration', () => {
       'US-PA',
       'US-CT',
       'US-NM',
+      'US-KY',
+      'US-WY',
+      'US-OR',
+      'US-MI',
+      'US-MN',
+      'US-SD',
+      'US-CA',
+      'US-NV',
+      'US-ME',
       'US-?',
     ]);
     expect(config.cadence).toBe(researchCadence);
