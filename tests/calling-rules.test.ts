@@ -46,9 +46,10 @@ describe('the US calling rules file', () => {
     const louisiana = loaded.value.get('US-LA');
     expect(louisiana?.hours[7]).toEqual([]);
     expect(louisiana?.isHoliday?.('2026-02-17')).toBe(true);
-    // Oregon since HB 3865: three a day; Maine's one device call per 8 hours: one a day.
+    // Oregon since HB 3865: three a day.
     expect(loaded.value.get('US-OR')?.maxPer24h).toBe(3);
-    expect(loaded.value.get('US-ME')?.maxPer24h).toBe(1);
+    // Rules for recorded-message devices only bind no call a rep makes: no rows.
+    for (const device of ['US-CA', 'US-NV', 'US-ME']) expect(loaded.value.has(device)).toBe(false);
   });
 
   it('holds each state row to the hours, days and holidays its statute names', () => {
@@ -71,10 +72,7 @@ describe('the US calling rules file', () => {
       ['US-OR', 'Mon-Sun 08:00-20:00', null],
       ['US-MI', 'Mon-Sun 09:00-21:00', null],
       ['US-MN', 'Mon-Sun 09:00-21:00', null],
-      ['US-SD', 'Mon-Fri 09:00-21:00', null],
-      ['US-CA', 'Mon-Sun 09:00-21:00', null],
-      ['US-NV', 'Mon-Sun 09:00-20:00', null],
-      ['US-ME', 'Mon-Fri 09:00-17:00', null],
+      ['US-SD', 'Mon-Sat 09:00-21:00', null],
     ];
     for (const [jurisdiction, hours, holiday] of expected) {
       const rule = loaded.value.get(jurisdiction);

@@ -65,9 +65,6 @@ describe('configuration', () => {
       'US-MI',
       'US-MN',
       'US-SD',
-      'US-CA',
-      'US-NV',
-      'US-ME',
       'US-?',
     ]);
     expect(config.cadence).toBe(researchCadence);

@@ -123,13 +123,13 @@ describe('a US lead whose state is unknown', () => {
     expect(p.candidates).not.toContain('Pacific/Guam');
     for (const call of calls(p)) {
       expect(firstLine(call.body)).toMatch(
-        /^Calling rules, in New York time: US state unknown, so every state's rules at once: Mon-Fri 09:00-18:00; Sat 10:00-17:00, no calls on the legal holidays of AL, .*, at most 3 calls in 24 hours\.$/,
+        /^Calling rules, in New York time: US state unknown, so every state's rules at once: Mon-Fri 10:00-18:00; Sat 10:00-17:00, no calls on the legal holidays of AL, .*, at most 3 calls in 24 hours\.$/,
       );
-      // 09:00-18:00 in Honolulu and in Halifax at once: never a Sunday, never before 09:00 in
+      // 10:00-18:00 in Honolulu and in Halifax at once: never a Sunday, never before 10:00 in
       // the west nor after 18:00 in the east.
       const at = DateTime.fromISO(call.dueAt);
       expect(at.setZone('America/New_York').weekday).not.toBe(7);
-      expect(at.setZone('Pacific/Honolulu').hour).toBeGreaterThanOrEqual(9);
+      expect(at.setZone('Pacific/Honolulu').hour).toBeGreaterThanOrEqual(10);
       expect(at.setZone('America/Halifax').hour).toBeLessThan(18);
     }
   });

@@ -129,8 +129,8 @@ describe('lead jurisdiction', () => {
       expect(lead.jurisdiction.rules.map((r) => r.code)).toEqual(['US', 'ANY-STATE']);
     }
     const [, any] = unknown.jurisdiction.rules;
-    // Rhode Island's hours and Sunday ban, Florida's cap, every state's holidays.
-    expect(formatWeeklyHours(any?.hours ?? [])).toBe('Mon-Fri 09:00-18:00; Sat 10:00-17:00');
+    // Kentucky's start, Rhode Island's ends and Sunday ban, Florida's cap, every state's holidays.
+    expect(formatWeeklyHours(any?.hours ?? [])).toBe('Mon-Fri 10:00-18:00; Sat 10:00-17:00');
     expect(any?.maxPer24h).toBe(3);
     expect(any?.isHoliday?.('2026-02-17')).toBe(true); // Mardi Gras, Louisiana
     expect(any?.isHoliday?.('2026-07-24')).toBe(true); // Pioneer Day, Utah

@@ -1,3 +1,5 @@
+import { weeklyHoursOf } from '../engine/lead-window.ts';
+import { intersectRanges } from '../engine/local-days.ts';
 import type { CallingRule, LeadJurisdiction, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { UNKNOWN_US_STATE } from '../rules/calling-rules.ts';
 import {
@@ -30,10 +32,20 @@ export interface ResolvedLead extends LeadTimezone {
   readonly jurisdiction: LeadJurisdiction;
 }
 
-/** The longest contact range of any day: whether candidate zones can share a window. */
-function longestRange(hours: MinuteRange | WeeklyHours): number {
-  const ranges = Array.isArray(hours) ? (hours as WeeklyHours).flat() : [hours as MinuteRange];
-  return Math.max(0, ...ranges.map((r) => r.end - r.start));
+/**
+ * The longest range of any day in which the lead may be called, the rules applied: whether
+ * candidate zones can share a window. (Unknown-state leads may be called 10:00-18:00 at most, so
+ * their zones must lie within 8 hours of each other, not the 12 of 08:00-20:00.)
+ */
+function longestRange(hours: MinuteRange | WeeklyHours, rules: readonly CallingRule[]): number {
+  const week = weeklyHoursOf(hours);
+  let longest = 0;
+  for (let day = 1; day <= 7; day++) {
+    let ranges: readonly MinuteRange[] = week[day] ?? [];
+    for (const rule of rules) ranges = intersectRanges(ranges, rule.hours[day] ?? []);
+    for (const r of ranges) longest = Math.max(longest, r.end - r.start);
+  }
+  return longest;
 }
 
 /** The distinct values of a list, its `undefined`s dropped, in order. */
@@ -67,7 +79,6 @@ function rulesFor(
  * those of every place the fields and the number point to.
  */
 export function resolveLead(lead: LeadWhereabouts, context: ResolveContext): ResolvedLead {
-  const tz = leadTimezone(lead, context.teamZone, context.at, longestRange(context.contactHours));
   const hint = lead.country === undefined ? undefined : countryCode(lead.country);
   const valid = lead.phone ? validNumber(lead.phone, hint) : undefined;
   const country = hint ?? valid?.country;
@@ -80,6 +91,8 @@ export function resolveLead(lead: LeadWhereabouts, context: ResolveContext): Res
     : [];
   const state = country === 'US' ? states[0] : undefined;
   const rules = rulesFor(countries, states, context.callingRules);
+  const window = longestRange(context.contactHours, rules);
+  const tz = leadTimezone(lead, context.teamZone, context.at, window);
   return {
     ...tz,
     ...(country === undefined ? {} : { country }),
