@@ -5,22 +5,9 @@
  */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { closedAfterEach } from './support/closed-after-each.ts';
-import { calls, expectCallsInsideLeadWindow, local, previewOn } from './support/lead-preview.ts';
-import { buildTestApp } from './support/test-app.ts';
+import { calls, checkedPreviews, callDues as dues, local } from './support/lead-preview.ts';
 
-const track = closedAfterEach();
-
-async function preview(env: Record<string, string>, body: Record<string, string>) {
-  const t = await buildTestApp(env, body.createdAt ?? '');
-  track(t.app);
-  const p = await previewOn(t, body);
-  expectCallsInsideLeadWindow(t, p, body);
-  return p;
-}
-
-const dues = (p: Awaited<ReturnType<typeof preview>>, zone: string) =>
-  calls(p).map((c) => local(c.dueAt, zone).toFormat('ccc yyyy-MM-dd HH:mm'));
+const preview = checkedPreviews();
 
 const firstLine = (body: string) => body.split('\n\n')[0] ?? '';
 

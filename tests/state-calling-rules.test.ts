@@ -3,22 +3,9 @@
  * the states with rows, every call checked against the lead's window by independent luxon code.
  */
 import { describe, expect, it } from 'vitest';
-import { closedAfterEach } from './support/closed-after-each.ts';
-import { calls, expectCallsInsideLeadWindow, local, previewOn } from './support/lead-preview.ts';
-import { buildTestApp } from './support/test-app.ts';
+import { calls, checkedPreviews, callDues as dues } from './support/lead-preview.ts';
 
-const track = closedAfterEach();
-
-async function preview(env: Record<string, string>, body: Record<string, string>) {
-  const t = await buildTestApp(env, body.createdAt ?? '');
-  track(t.app);
-  const p = await previewOn(t, body);
-  expectCallsInsideLeadWindow(t, p, body);
-  return p;
-}
-
-const dues = (p: Awaited<ReturnType<typeof preview>>, zone: string) =>
-  calls(p).map((c) => local(c.dueAt, zone).toFormat('ccc yyyy-MM-dd HH:mm'));
+const preview = checkedPreviews();
 
 describe('a Texas lead (+1 214) of a Dallas team that works every day', () => {
   const everyDay = {

@@ -8,7 +8,8 @@ import { scheduleFrom } from '../../src/config/schedule.ts';
 import type { LeadSnapshot } from '../../src/engine/types.ts';
 import { resolveLead } from '../../src/timezone/lead-jurisdiction.ts';
 import { outsideLeadWindow } from '../engine/lead-window-check.ts';
-import type { TestApp } from './test-app.ts';
+import { closedAfterEach } from './closed-after-each.ts';
+import { buildTestApp, type TestApp } from './test-app.ts';
 
 export interface PreviewStep {
   step: number;
@@ -60,3 +61,22 @@ export function expectCallsInsideLeadWindow(
     }
   }
 }
+
+/**
+ * A `preview(env, body)` for a test file: a fresh app per call, built at the lead's arrival and
+ * closed after the test, whose every call is checked against the lead's window.
+ */
+export function checkedPreviews() {
+  const track = closedAfterEach();
+  return async (env: Record<string, string>, body: Record<string, string>) => {
+    const t = await buildTestApp(env, body.createdAt ?? '');
+    track(t.app);
+    const p = await previewOn(t, body);
+    expectCallsInsideLeadWindow(t, p, body);
+    return p;
+  };
+}
+
+/** Each call's due time in `zone`, as `Sun 2026-04-19 12:00`. */
+export const callDues = (p: Preview, zone: string) =>
+  calls(p).map((c) => local(c.dueAt, zone).toFormat('ccc yyyy-MM-dd HH:mm'));
