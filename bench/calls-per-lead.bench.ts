@@ -218,7 +218,7 @@ async function salesforceCases() {
   await t.close();
 }
 
-/** `POST /crm/v3/objects/tasks/batch/create`; a SOQL query also says what it selects by. */
+/** `POST /crm/objects/2026-09/tasks/batch/create`; a SOQL query also says what it selects by. */
 function operation({ method, path, soql }: Recorded): string {
   const by = soql ? /FROM (\w+) WHERE (\w+)/.exec(soql) : null;
   return `${method} ${path.replace(/\/v\d+\.\d+\//, '/vXX.X/')}${by ? ` (${by[1]} by ${by[2]})` : ''}`;

@@ -16,7 +16,7 @@ export interface CrmStats {
   readonly total: number;
   /** Requests per `METHOD /path`. */
   readonly byPath: Record<string, number>;
-  /** Answers other than 2xx (HubSpot's 207 for "no associations" is a normal answer). */
+  /** Answers other than 2xx (a 207 or 200 listing "no associations" is a normal answer). */
   readonly failed: number;
 }
 

@@ -8,6 +8,7 @@
  */
 import Fastify from 'fastify';
 import { CONTACT_PROPERTIES } from '../connectors/hubspot/hubspot.mapping.ts';
+import { hubspotPath } from '../connectors/hubspot/hubspot.rest.ts';
 import { verifyHubSpotSignature } from '../src/webhooks/hubspot-signature.ts';
 
 const env = (name: string) => {
@@ -34,7 +35,7 @@ app.post('/webhooks/hubspot', async (request, reply) => {
   );
   if (!signed.ok) return reply.code(401).send({ code: signed.code });
   const events = JSON.parse(body.toString('utf8')) as { objectId: number }[];
-  const response = await fetch(`${apiBaseUrl}/crm/v3/objects/contacts/batch/read`, {
+  const response = await fetch(`${apiBaseUrl}${hubspotPath.objects('contacts', '/batch/read')}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({

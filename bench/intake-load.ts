@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hubspotPath } from '../connectors/hubspot/hubspot.rest.ts';
 import { signV3 } from '../tests/support/hubspot-app.ts';
 import { PUBLIC_URL } from './bench-kit.ts';
 import type { CrmStats, Emulator } from './intake-emulator.ts';
@@ -160,7 +161,7 @@ export async function measured<T>(emulator: Emulator, target: Target, work: () =
   const crm = await emulator.call<CrmStats>({ op: 'stats', from });
   const phase: Phase = {
     cpuMs: cpuMs(target.pid) - cpu,
-    handled: crm.byPath['POST /crm/v3/objects/contacts/batch/read'] ?? 0,
+    handled: crm.byPath[`POST ${hubspotPath.objects('contacts', '/batch/read')}`] ?? 0,
     crm,
     wallMs,
     benchCpu: (used.user + used.system) / 1000 / wallMs,

@@ -27,7 +27,7 @@ import {
   TASK_TO_CONTACT,
   taskProperties,
 } from './hubspot.mapping.ts';
-import { hubspotJson } from './hubspot.rest.ts';
+import { hubspotApi, hubspotPath } from './hubspot.rest.ts';
 
 export interface HubSpotConnectorOptions extends LeadRuleOptions {
   readonly accessToken: string;
@@ -99,12 +99,40 @@ function rateLimitWait(failure: HubSpotFailure): number {
   return Number.isFinite(interval) && interval > 0 ? Math.ceil(interval / 1000) : 10;
 }
 
+/**
+ * The error codes HubSpot gives a write an account's own rules refuse, enforced on API writes
+ * from version 2026-09 (https://developers.hubspot.com/changelog/crm-api-write-validation-enforcement):
+ * a property an admin made required when another has some value, a field the object's Create
+ * Record form requires. Both come as a 400 `VALIDATION_ERROR`; trying again cannot help.
+ */
+const ACCOUNT_RULES = new Set([
+  'MISSING_CONDITIONAL_REQUIRED_PROPERTY',
+  'MISSING_REQUIRED_PROPERTY',
+]);
+
+/** What an account rule refused, naming the properties, or undefined for any other error. */
+function accountRuleRefusal(body: unknown): string | undefined {
+  const errors = (body as { errors?: unknown } | undefined)?.errors;
+  if (!Array.isArray(errors)) return undefined;
+  const refused = (errors as { code?: unknown; message?: unknown }[]).filter(
+    (e) => typeof e.code === 'string' && ACCOUNT_RULES.has(e.code),
+  );
+  if (refused.length === 0) return undefined;
+  const details = refused.map((e) => `${String(e.code)}: ${String(e.message ?? '')}`.slice(0, 300));
+  return (
+    `refused by a validation rule an admin of the HubSpot account set (${details.join('; ')}); ` +
+    'the rule or the task fields must change, see docs/hubspot.md "Validation rules"'
+  );
+}
+
 /** Maps what the SDK throws to a `CrmError` that says whether trying again can help. */
 function hubspotError(operation: string, error: unknown): CrmError {
   const failure = (error ?? {}) as HubSpotFailure;
   const status = typeof failure.code === 'number' ? failure.code : undefined;
   const bodyMessage = (failure.body as { message?: unknown } | undefined)?.message;
-  const detail = typeof bodyMessage === 'string' ? bodyMessage : (failure.message ?? 'no details');
+  const detail =
+    accountRuleRefusal(failure.body) ??
+    (typeof bodyMessage === 'string' ? bodyMessage : (failure.message ?? 'no details'));
   const message = `HubSpot ${operation} failed${status ? ` with ${status}` : ''}: ${detail}`;
   if (status === undefined) {
     // fetch failed: connection refused or reset, DNS, TLS. The request may or may not have landed.
@@ -131,6 +159,14 @@ function hubspotError(operation: string, error: unknown): CrmError {
     return new CrmError(message, { code: 'crm_auth_failed', retryable: false, cause: error });
   }
   return new CrmError(message, { code: 'crm_rejected', retryable: false, cause: error });
+}
+
+/** A record read with `associations=`: per type, the associated ids and whether more pages wait. */
+interface ContactWithLinks extends HubSpotRecord {
+  readonly associations?: Record<
+    string,
+    { readonly results: readonly { id: string }[]; readonly paging?: { next?: unknown } }
+  >;
 }
 
 interface BatchOutcome {
@@ -187,10 +223,12 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     numberOfApiCallRetries: 0,
     middleware: [limits],
   });
-  const post = hubspotJson(client, [limits]);
+  const { get, post } = hubspotApi(client, [limits]);
   const rules = { ...leadRules(options), doNotCallProperty: options.doNotCallProperty };
   const contactFields = contactProperties(options.doNotCallProperty);
   const call = crmCaller(hubspotError, options);
+  const updateTasks = (inputs: readonly { id: string; properties: Record<string, string> }[]) =>
+    post<BatchOutcome>(hubspotPath.objects('tasks', '/batch/update'), { inputs });
 
   async function readObjects(
     type: 'contacts' | ObjectType,
@@ -200,7 +238,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const pages = await Promise.all(
       chunks(ids, BATCH).map((part) =>
         call(`batch read of ${type}`, async () => {
-          const outcome = await post<BatchOutcome>(`/crm/v3/objects/${type}/batch/read`, {
+          const outcome = await post<BatchOutcome>(hubspotPath.objects(type, '/batch/read'), {
             inputs: part.map((id) => ({ id })),
             properties,
             propertiesWithHistory: [],
@@ -224,7 +262,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       const next: { id: string; after: string }[] = [];
       for (const part of chunks(pending, ASSOCIATION_BATCH)) {
         const page = await call(`association read ${from}→${to}`, () =>
-          post<AssociationPage>(`/crm/v4/associations/${from}/${to}/batch/read`, { inputs: part }),
+          post<AssociationPage>(hubspotPath.associations(from, to, '/batch/read'), {
+            inputs: part,
+          }),
         );
         for (const result of page.results) {
           const list = found.get(result.from.id) ?? [];
@@ -267,11 +307,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   async function readLinked(id: string) {
     const contact = await call('read of a contact', async () => {
       try {
-        return await client.crm.contacts.basicApi.getById(id, contactFields, undefined, [
-          'tasks',
-          'calls',
-          'emails',
-        ]);
+        return await get<ContactWithLinks>(
+          hubspotPath.objects('contacts', `/${encodeURIComponent(id)}`),
+          { properties: contactFields.join(','), associations: 'tasks,calls,emails' },
+        );
       } catch (error) {
         if ((error as HubSpotFailure).code === 404) return undefined;
         throw error;
@@ -367,14 +406,13 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
       })),
     );
     const archives = changes.flatMap(({ close }) => close.map(({ taskId }) => ({ id: taskId })));
-    const tasks = client.crm.objects.tasks.batchApi;
     // New tasks first: a new lead waiting for its first call matters more than tidying up.
     const create = (inputs: typeof creates) =>
       call(
         'batch create of tasks',
         async () =>
           resultsOf(
-            await post<BatchOutcome>('/crm/v3/objects/tasks/batch/create', { inputs }),
+            await post<BatchOutcome>(hubspotPath.objects('tasks', '/batch/create'), { inputs }),
             true,
           ),
         false,
@@ -402,16 +440,16 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     await completeTasks(changes);
     for (const part of chunks(updates, BATCH)) {
       try {
-        await call('batch update of tasks', async () =>
-          resultsOf(await tasks.update({ inputs: part })),
-        );
+        await call('batch update of tasks', async () => resultsOf(await updateTasks(part)));
       } catch (error) {
         // An owner HubSpot refuses keeps the tasks where they are (see the create fallback).
         if (!ownerRefused(error)) throw error;
       }
     }
     for (const part of chunks(archives, BATCH)) {
-      await call('batch archive of tasks', () => tasks.archive({ inputs: part }));
+      await call('batch archive of tasks', () =>
+        post<undefined>(hubspotPath.objects('tasks', '/batch/archive'), { inputs: part }),
+      );
     }
     return created;
   }
@@ -442,11 +480,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         ? []
         : [{ id: c.taskId, properties: completedTaskProperties(body, c) }];
     });
-    const tasks = client.crm.objects.tasks.batchApi;
     for (const part of chunks(inputs, BATCH)) {
-      await call('batch completion of tasks', async () =>
-        resultsOf(await tasks.update({ inputs: part })),
-      );
+      await call('batch completion of tasks', async () => resultsOf(await updateTasks(part)));
     }
   }
 
@@ -475,8 +510,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
    * since each page is a search of its own.
    */
   async function* searchIds(type: 'contacts' | ObjectType, filters: readonly SearchFilter[]) {
-    const api =
-      type === 'contacts' ? client.crm.contacts.searchApi : client.crm.objects[type].searchApi;
     let lastId = '0';
     for (;;) {
       const request = {
@@ -485,12 +518,14 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
             filters: [...filters, { propertyName: 'hs_object_id', operator: 'GT', value: lastId }],
           },
         ],
-        // The SDK types sorts as strings; HubSpot documents the object form.
+        // HubSpot's reference types sorts as strings; its search guide documents the object form.
         sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
         properties: ['hs_object_id'],
         limit: SEARCH_PAGE,
       };
-      const page = await call(`search of ${type}`, () => api.doSearch(request as never));
+      const page = await call(`search of ${type}`, () =>
+        post<{ results: readonly { id: string }[] }>(hubspotPath.objects(type, '/search'), request),
+      );
       const ids = page.results.map((r) => r.id);
       if (ids.length > 0) yield ids;
       if (ids.length < SEARCH_PAGE) return;
@@ -522,7 +557,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     }
   }
 
-  const isReady = cachedReadiness(() => client.crm.contacts.basicApi.getPage(1));
+  const isReady = cachedReadiness(() => get(hubspotPath.objects('contacts'), { limit: '1' }));
 
   return {
     name: 'hubspot',

@@ -1,9 +1,14 @@
 /**
  * A local emulator of the slice of the HubSpot CRM API the connector uses, speaking HubSpot's
- * wire format to the real `@hubspot/api-client`: v3 object batch endpoints, v4 association batch
- * reads, search, HubSpot's validation errors (unknown properties, bad enum values, a task without
- * `hs_timestamp`, unknown owners, wrong association types, oversized batches), its 401 and its
- * 429 rate-limit body and headers. Faults can be queued to test retries and acknowledgements.
+ * wire format to the real `@hubspot/api-client`: the date-based object endpoints
+ * (`/crm/objects/{version}/…`: single read, list, batches, search) and association batch reads
+ * (`/crm/associations/{version}/…`) of the versions in `DATED_VERSIONS`, HubSpot's validation
+ * errors (unknown properties, bad enum values, a task without `hs_timestamp`, unknown owners,
+ * wrong association types, oversized batches, and from 2026-09 the account's own required
+ * fields), its 401 and its 429 rate-limit body and headers. The legacy `/crm/v3` and `/crm/v4`
+ * paths are refused, as HubSpot will refuse them after their end of support, unless the
+ * emulator is started with `legacyApi: true`. Faults can be queued to test retries and
+ * acknowledgements.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -161,6 +166,38 @@ const ASSOCIATION_TYPES: Record<string, number> = {
   'contacts>emails': 197,
 };
 
+/**
+ * The date-based versions served, each as its published OpenAPI documents describe it
+ * (github.com/HubSpot/HubSpot-public-api-spec-collection, PublicApiSpecs/CRM/…/2026-03 and
+ * …/2026-09, checked 2026-12-02): the same request and answer shapes as v3/v4, except that the
+ * 2026-09 batch endpoints document no 207 (a partial failure is a 200 or 201 whose body lists
+ * `errors`), and that 2026-09 enforces the account's validation rules on writes
+ * (https://developers.hubspot.com/changelog/crm-api-write-validation-enforcement).
+ */
+export const DATED_VERSIONS = ['2026-03', '2026-09'] as const;
+type Version = (typeof DATED_VERSIONS)[number] | 'v3' | 'v4';
+const LEGACY = new Set<Version>(['v3', 'v4']);
+/** Versions whose batch endpoints answer a partial failure with 207 Multi-Status. */
+const MULTI_STATUS = new Set<Version>(['v3', 'v4', '2026-03']);
+/** Versions that enforce an admin's required fields on API writes. */
+const ENFORCES_ACCOUNT_RULES = new Set<Version>(['2026-09']);
+
+/**
+ * The version a path names and the same path in v3/v4 form, on which the routes match:
+ * `/crm/objects/2026-09/tasks/search` is `/crm/v3/objects/tasks/search` of version 2026-09.
+ */
+function routeOf(path: string): { version: Version; route: string } | undefined {
+  const dated = /^\/crm\/(objects|associations)\/(\d{4}-\d{2})(\/.*)?$/.exec(path);
+  if (dated) {
+    const [, api, version, rest = ''] = dated;
+    if (!DATED_VERSIONS.includes(version as never)) return undefined;
+    const legacy = api === 'objects' ? '/crm/v3/objects' : '/crm/v4/associations';
+    return { version: version as Version, route: `${legacy}${rest}` };
+  }
+  const legacy = /^\/crm\/(v3|v4)\//.exec(path);
+  return legacy ? { version: legacy[1] as Version, route: path } : undefined;
+}
+
 const MAX_BATCH = 100;
 /** Private apps on Professional and Enterprise: 190 requests per rolling 10 s. */
 const WINDOW_MAX = 190;
@@ -304,6 +341,12 @@ export interface HubSpotEmulator {
   updateTask(id: string, properties: Record<string, string>): void;
   /** Contacts a task, call or email is associated with. */
   contactsOf(type: 'tasks' | 'calls' | 'emails', id: string): string[];
+  /**
+   * An admin makes a field required on the object's Create Record form (Settings → Objects →
+   * Create Record), creating the property if the account lacks it. Versions from 2026-09 then
+   * refuse an API create without it; earlier versions ignore the rule, as HubSpot's did.
+   */
+  requireOnCreate(type: 'tasks' | 'calls' | 'emails' | 'contacts', property: string): void;
   close(): Promise<void>;
 }
 
@@ -339,8 +382,20 @@ function normaliseDatetime(value: string): string | undefined {
   return undefined;
 }
 
+export interface HubSpotEmulatorOptions {
+  readonly token?: string;
+  readonly now?: () => number;
+  readonly traffic?: TrafficOptions;
+  /**
+   * Serve the legacy `/crm/v3` and `/crm/v4` paths too, for tests that compare with the SDK's
+   * generated APIs (which call them). Off, they answer 404, as after HubSpot's cut-off.
+   * @default false
+   */
+  readonly legacyApi?: boolean;
+}
+
 export async function startHubSpotEmulator(
-  options: { token?: string; now?: () => number; traffic?: TrafficOptions } = {},
+  options: HubSpotEmulatorOptions = {},
 ): Promise<HubSpotEmulator> {
   const token = options.token ?? `pat-emulator-${randomUUID()}`;
   const now = options.now ?? Date.now;
@@ -357,6 +412,7 @@ export async function startHubSpotEmulator(
   );
   const requests: RecordedCall[] = [];
   const owners = new Set<string>();
+  const requiredOnCreate: Record<string, Set<string>> = {};
   const faults = createFaultQueue<Fault>();
   const traffic = createTraffic(options.traffic);
   let sequence = 1000;
@@ -569,14 +625,53 @@ export async function startHubSpotEmulator(
     return inputs as Record<string, unknown>[];
   }
 
-  function batchResult(results: unknown[], errors: Record<string, unknown>[], okStatus: number) {
+  function batchResult(
+    results: unknown[],
+    errors: Record<string, unknown>[],
+    okStatus: number,
+    version: Version,
+  ) {
     const times = { startedAt: iso(), completedAt: iso() };
     if (errors.length === 0)
       return { status: okStatus, body: { status: 'COMPLETE', results, ...times } };
     return {
-      status: 207,
+      status: MULTI_STATUS.has(version) ? 207 : okStatus,
       body: { status: 'COMPLETE', results, numErrors: errors.length, errors, ...times },
     };
+  }
+
+  /**
+   * The 400 of a create that lacks fields the account requires, in the form HubSpot's
+   * changelog gives (`MISSING_REQUIRED_PROPERTY`, the property named in `context`). Whether a
+   * batch create then refuses the whole batch, as here, HubSpot does not say.
+   */
+  function checkRequiredOnCreate(
+    type: string,
+    inputs: Record<string, unknown>[],
+    version: Version,
+  ) {
+    const required = requiredOnCreate[type];
+    if (!required || !ENFORCES_ACCOUNT_RULES.has(version)) return;
+    const missing = new Set<string>();
+    for (const input of inputs) {
+      const properties = (input.properties ?? {}) as Record<string, unknown>;
+      for (const name of required) {
+        if (properties[name] === undefined || properties[name] === null || properties[name] === '')
+          missing.add(name);
+      }
+    }
+    if (missing.size === 0) return;
+    throw new ApiError(400, {
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: 'The property values provided are invalid',
+      correlationId: randomUUID(),
+      errors: [...missing].map((name) => ({
+        code: 'MISSING_REQUIRED_PROPERTY',
+        message: `A value for ${name} must be provided`,
+        context: { propertyName: [name] },
+      })),
+    });
   }
 
   function notFound(type: string, ids: string[]) {
@@ -592,6 +687,7 @@ export async function startHubSpotEmulator(
     params: string[],
     body: unknown,
     query: URLSearchParams,
+    version: Version,
   ) => { status: number; body?: unknown };
   const routes: [string, RegExp, Handler][] = [
     [
@@ -649,7 +745,7 @@ export async function startHubSpotEmulator(
     [
       'POST',
       /^\/crm\/v3\/objects\/([\w-]+)\/batch\/read$/,
-      ([rawType], body) => {
+      ([rawType], body, _query, version) => {
         const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
         const inputs = batchInputs(body, MAX_BATCH);
         const wanted = (body as { properties?: string[] }).properties;
@@ -660,15 +756,17 @@ export async function startHubSpotEmulator(
           if (object && !object.archived) results.push(view(type, object, wanted));
           else missing.push(String(input.id));
         }
-        return batchResult(results, missing.length > 0 ? [notFound(type, missing)] : [], 200);
+        const errors = missing.length > 0 ? [notFound(type, missing)] : [];
+        return batchResult(results, errors, 200, version);
       },
     ],
     [
       'POST',
       /^\/crm\/v3\/objects\/([\w-]+)\/batch\/create$/,
-      ([rawType], body) => {
+      ([rawType], body, _query, version) => {
         const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
         const inputs = batchInputs(body, MAX_BATCH);
+        checkRequiredOnCreate(type, inputs, version);
         const checked = inputs.map((input) => {
           const properties = checkProperties(type, input.properties, true);
           const associations = (input.associations ?? []) as {
@@ -700,13 +798,13 @@ export async function startHubSpotEmulator(
           for (const contactId of associations) associate(type, object.id, 'contacts', contactId);
           return view(type, object, Object.keys(object.properties));
         });
-        return batchResult(results, [], 201);
+        return batchResult(results, [], 201, version);
       },
     ],
     [
       'POST',
       /^\/crm\/v3\/objects\/([\w-]+)\/batch\/update$/,
-      ([rawType], body) => {
+      ([rawType], body, _query, version) => {
         const type = TYPE_IDS[rawType ?? ''] ?? rawType ?? '';
         const inputs = batchInputs(body, MAX_BATCH);
         const checked = inputs.map((input) => ({
@@ -724,7 +822,8 @@ export async function startHubSpotEmulator(
           patch(type, object, properties);
           results.push(view(type, object, Object.keys(object.properties)));
         }
-        return batchResult(results, missing.length > 0 ? [notFound(type, missing)] : [], 200);
+        const errors = missing.length > 0 ? [notFound(type, missing)] : [];
+        return batchResult(results, errors, 200, version);
       },
     ],
     [
@@ -788,7 +887,7 @@ export async function startHubSpotEmulator(
     [
       'POST',
       /^\/crm\/v4\/associations\/([\w-]+)\/([\w-]+)\/batch\/read$/,
-      ([rawFrom, rawTo], body) => {
+      ([rawFrom, rawTo], body, _query, version) => {
         const from = TYPE_IDS[rawFrom ?? ''] ?? rawFrom ?? '';
         const to = TYPE_IDS[rawTo ?? ''] ?? rawTo ?? '';
         const typeId = ASSOCIATION_TYPES[`${from}>${to}`];
@@ -816,7 +915,7 @@ export async function startHubSpotEmulator(
             })),
           });
         }
-        return batchResult(results, errors, 200);
+        return batchResult(results, errors, 200, version);
       },
     ],
   ];
@@ -902,8 +1001,17 @@ export async function startHubSpotEmulator(
           category: 'INTERNAL_ERROR',
         });
       }
+      const routed = routeOf(url.pathname);
+      if (routed && LEGACY.has(routed.version) && !options.legacyApi) {
+        throw new ApiError(404, {
+          status: 'error',
+          message: `${method} ${url.pathname}: the ${routed.version} API is no longer supported; call a date-based version (${DATED_VERSIONS.join(', ')})`,
+          correlationId: randomUUID(),
+          category: 'OBJECT_NOT_FOUND',
+        });
+      }
       for (const [routeMethod, pattern, handler] of routes) {
-        const match = routeMethod === method ? pattern.exec(url.pathname) : null;
+        const match = routed && routeMethod === method ? pattern.exec(routed.route) : null;
         if (!match) continue;
         let body: unknown;
         if (method === 'POST') {
@@ -920,7 +1028,7 @@ export async function startHubSpotEmulator(
             throw validationError('Invalid input JSON on line 1', []);
           }
         }
-        const result = handler(match.slice(1), body, url.searchParams);
+        const result = handler(match.slice(1), body, url.searchParams, routed?.version ?? 'v3');
         if (fault?.kind === 'lost_response') return drop();
         record(result.status);
         const searched = url.pathname.endsWith('/search');
@@ -999,6 +1107,12 @@ export async function startHubSpotEmulator(
     },
     contactsOf(type, id) {
       return associated(type, id, 'contacts');
+    },
+    requireOnCreate(type, property) {
+      const schema = schemas[type] ?? {};
+      schema[property] ??= { kind: 'string' };
+      requiredOnCreate[type] ??= new Set();
+      requiredOnCreate[type].add(property);
     },
     close: listening.close,
   };

@@ -45,7 +45,8 @@ describe('the HubSpot emulator answers like HubSpot', () => {
   let emulator: HubSpotEmulator;
   let client: Client;
   beforeEach(async () => {
-    emulator = await startHubSpotEmulator();
+    // The SDK's generated APIs call the legacy v3 paths: the emulator serves them for this check.
+    emulator = await startHubSpotEmulator({ legacyApi: true });
     client = new Client({ accessToken: emulator.token, basePath: emulator.url });
   });
   afterEach(async () => {
@@ -206,7 +207,7 @@ describe('the HubSpot emulator search', () => {
 
   it('filters, sorts and pages like the CRM search API', async () => {
     let now = Date.parse('2026-11-24T15:00:00.000Z');
-    emulator = await startHubSpotEmulator({ now: () => now });
+    emulator = await startHubSpotEmulator({ now: () => now, legacyApi: true });
     const client = new Client({ accessToken: emulator.token, basePath: emulator.url });
     for (let i = 0; i < 5; i++) {
       emulator.createContact({ firstname: `C${i}` });

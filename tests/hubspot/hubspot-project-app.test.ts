@@ -9,6 +9,7 @@ import { MAX_CONCURRENT_REQUESTS } from '../../connectors/hubspot/hubspot.subscr
 import { CALL_DISPOSITIONS, type StoredObject } from '../emulators/hubspot-emulator.ts';
 import { closedAfterEach } from '../support/closed-after-each.ts';
 import { type HubSpotTestApp, objectEvent, startHubSpotApp } from '../support/hubspot-app.ts';
+import { fullDayOfWork } from '../support/hubspot-day.ts';
 import { appSchema } from '../support/hubspot-project.schema.ts';
 
 // Tuesday 2026-11-24, 10:00 in New York.
@@ -163,17 +164,19 @@ describe('HubSpot do-not-call (HUBSPOT_DO_NOT_CALL_PROPERTY)', () => {
  * The scope each endpoint needs, from HubSpot's API guides: tasks and calls "require one of
  * crm.objects.contacts.read / .write" (developers.hubspot.com/docs/api-reference/latest/crm/
  * activities/tasks/guide, …/calls/guide); email content needs sales-email-read on top
- * (changelog: "New scope required to get the content of email engagements").
+ * (changelog: "New scope required to get the content of email engagements"). The 2026-09
+ * OpenAPI documents name the same scopes on each endpoint the connector calls
+ * (github.com/HubSpot/HubSpot-public-api-spec-collection, PublicApiSpecs/CRM/…/2026-09).
  */
 function scopesOf(method: string, path: string): string[] {
   const read = (type: string | undefined) =>
     type === 'emails'
       ? ['crm.objects.contacts.read', 'sales-email-read']
       : ['crm.objects.contacts.read'];
-  const association = /^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/.exec(path);
+  const association = /^\/crm\/associations\/2026-09\/(\w+)\/(\w+)\/batch\/read$/.exec(path);
   if (association) return [...read(association[1]), ...read(association[2])];
   // A single record (`/objects/contacts/123`, read with its associations' ids) needs its read scope.
-  const object = /^\/crm\/v3\/objects\/(\w+)(?:\/batch\/(\w+)|\/search|\/\d+)?$/.exec(path);
+  const object = /^\/crm\/objects\/2026-09\/(\w+)(?:\/batch\/(\w+)|\/search|\/\d+)?$/.exec(path);
   if (!object) throw new Error(`no scope known for ${method} ${path}`);
   const write = ['create', 'update', 'archive'].includes(object[2] ?? '');
   return write ? ['crm.objects.contacts.write'] : read(object[1]);
@@ -182,40 +185,7 @@ function scopesOf(method: string, path: string): string[] {
 describe('the app asks for the scopes the connector uses, and no more', () => {
   it('every endpoint a full day of work calls is covered, and every scope is used', async () => {
     const t = track(await startHubSpotApp(TUESDAY_10AM, { ADMIN_TOKEN, CRM_RATE_LIMIT: '0' }));
-    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const id = contact(t);
-    await expectOk(await t.deliver([objectEvent('contact', 'creation', id)]));
-    const [task] = t.emulator.tasksOf(id);
-    t.advance(30);
-    t.emulator.updateTask(task?.id ?? '', { hs_task_status: 'COMPLETED' });
-    const email = t.emulator.logEmail(id, {
-      hs_timestamp: new Date(t.now()).toISOString(),
-      hs_email_direction: 'EMAIL',
-    });
-    await expectOk(
-      await t.deliver([
-        objectEvent('task', 'propertyChange', task?.id ?? '', { propertyName: 'hs_task_status' }),
-        objectEvent('email', 'creation', email),
-      ]),
-    );
-    t.emulator.owners.add('202');
-    t.emulator.updateContact(id, { hubspot_owner_id: '202' });
-    await expectOk(
-      await t.deliver([
-        objectEvent('contact', 'propertyChange', id, { propertyName: 'hubspot_owner_id' }),
-      ]),
-    );
-    t.emulator.updateContact(id, { hs_lead_status: 'UNQUALIFIED' });
-    await expectOk(
-      await t.deliver([
-        objectEvent('contact', 'propertyChange', id, { propertyName: 'hs_lead_status' }),
-      ]),
-    );
-    await expectOk(await fetch(`${t.serviceUrl}/reconcile`, { method: 'POST', headers: auth }));
-    const since = new Date(t.now() - 86_400_000).toISOString();
-    const report = `${t.serviceUrl}/reports/attempts?since=${since}&until=${new Date(t.now()).toISOString()}`;
-    expect((await fetch(report, { headers: auth })).status).toBe(200);
-    expect((await fetch(`${t.serviceUrl}/readyz`)).status).toBe(200);
+    await fullDayOfWork(t, ADMIN_TOKEN);
 
     const used = new Set(t.emulator.requests.flatMap((r) => scopesOf(r.method, r.path)));
     const paths = new Set(t.emulator.requests.map((r) => r.path.replace(/\d+/g, ':id')));

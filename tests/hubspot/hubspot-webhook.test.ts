@@ -120,17 +120,17 @@ describe('HubSpot webhook: a new contact', () => {
     await expectOk(await t.deliver([created(id)]));
     // The contact read with its associations (none yet), one task create, the twin check.
     expect(t.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /crm/v3/objects/contacts/${id}`,
-      'POST /crm/v3/objects/tasks/batch/create',
-      'POST /crm/v4/associations/contacts/tasks/batch/read',
+      `GET /crm/objects/2026-09/contacts/${id}`,
+      'POST /crm/objects/2026-09/tasks/batch/create',
+      'POST /crm/associations/2026-09/contacts/tasks/batch/read',
     ]);
     expect(openTasks(id)).toHaveLength(2);
     // Once it has tasks, the same read finds them by their associations: one read of the tasks.
     const before = t.emulator.requests.length;
     await expectOk(await t.deliver([created(id)]));
     expect(t.emulator.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /crm/v3/objects/contacts/${id}`,
-      'POST /crm/v3/objects/tasks/batch/read',
+      `GET /crm/objects/2026-09/contacts/${id}`,
+      'POST /crm/objects/2026-09/tasks/batch/read',
     ]);
   });
 

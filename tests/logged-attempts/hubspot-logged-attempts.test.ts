@@ -63,7 +63,9 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
     // The call's contact, the contact with its associations, its tasks, its calls, the create,
     // the completion and the twin check: the completion reuses the task text already read.
     const requests = t.emulator.requests.slice(before).map((r) => r.path);
-    expect(requests.filter((path) => path === '/crm/v3/objects/tasks/batch/read')).toHaveLength(1);
+    expect(
+      requests.filter((path) => path === '/crm/objects/2026-09/tasks/batch/read'),
+    ).toHaveLength(1);
     expect(requests).toHaveLength(7);
     const [first, second, ...rest] = callTasks(id);
     expect(rest).toEqual([]);

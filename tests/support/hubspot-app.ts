@@ -97,7 +97,13 @@ export const callLogged = (id: string) => objectEvent('call', 'creation', id);
 export async function startHubSpotApp(
   startAt: string,
   env: Record<string, string> = {},
-  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger; load?: LoadMonitor } = {},
+  options: {
+    traffic?: TrafficOptions;
+    logger?: FastifyBaseLogger;
+    load?: LoadMonitor;
+    /** Let the emulator serve the legacy /crm/v3 and /crm/v4 paths too. */
+    legacyApi?: boolean;
+  } = {},
 ): Promise<HubSpotTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
