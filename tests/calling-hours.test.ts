@@ -75,6 +75,13 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
       reason: 'moved_past_holiday:DE',
       dueAt: '2026-05-15T13:00:00.000Z', // Friday 15:00 Berlin, 09:00 New York
     });
+    // The task says it too: a New York rep need not know Germany's holidays.
+    expect(calls(p)[0]?.body).toMatch(
+      /^Not earlier: Thu 14 May is a public holiday where the lead is \(DE\)\.\n\n/,
+    );
+    for (const call of calls(p).filter((c) => !c.reason.startsWith('moved_past_holiday'))) {
+      expect(call.body).not.toMatch(/Not earlier/);
+    }
   });
 
   it('calls an Australian or Brazilian lead only inside the window of every candidate zone', async () => {
@@ -86,6 +93,71 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
       expectCallsInsideLeadWindow(p, body);
       await t.app.close();
     }
+  });
+
+  it('says in each call to a lead of uncertain zone why it is due when it is, in the zones at its edges', async () => {
+    // Australia's rule (09:00-20:00 on weekdays) in every Australian zone: 09:00 in Perth first.
+    const body = { createdAt: '2026-12-02T10:00:00-05:00', country: 'Australia' };
+    const p = await preview({}, body);
+    const [first] = calls(p);
+    expect(first?.dueAt).toBe('2026-12-03T01:00:00.000Z');
+    expect(first?.body).toContain(
+      'Time zone uncertain: the lead may be in any of 12 zones, so calls and texts are due only while it is calling time in all of them. 12:00 in Sydney is 09:00 in Perth.',
+    );
+    for (const call of calls(p)) expect(call.body).toMatch(/Time zone uncertain: /);
+    for (const email of p.steps.filter((s) => s.channel === 'email')) {
+      expect(email.body).not.toMatch(/Time zone uncertain/);
+    }
+    await t.app.close();
+    // A US lead of unknown state: every state's rule (from 10:00) in every US zone, Adak last.
+    const us = await preview({}, { createdAt: '2026-12-02T10:00:00-05:00', country: 'US' });
+    expect(calls(us)[0]?.body).toMatch(
+      /^Time zone uncertain: .* 15:00 in New York is 10:00 in Adak\./,
+    );
+    await t.app.close();
+    const plain = await preview(
+      {},
+      { createdAt: '2026-12-02T10:00:00-05:00', phone: '+1 212 555 0100' },
+    );
+    expect(calls(plain)[0]?.body).not.toMatch(/Time zone uncertain/);
+  });
+
+  it('never calls a Miami lead held in EST (Panama’s clock) after 20:00 Miami summer time', async () => {
+    // A Honolulu team works until 23:00 in Miami. The CRM says EST, which keeps no daylight
+    // saving time: 19:30 EST is 20:30 in Miami in July, past Florida's 20:00.
+    t = await buildTestApp({ TIMEZONE: 'Pacific/Honolulu' }, '2026-07-08T15:00:00Z');
+    const body = {
+      createdAt: '2026-07-08T14:00:00-10:00',
+      phone: '+1 305 555 0100',
+      timezone: 'EST',
+    };
+    const p = await previewOn(t, body);
+    expect(p).toMatchObject({ timezone: 'EST', timezoneSource: 'safe' });
+    expect(p.candidates).toEqual(['America/New_York', 'EST']);
+    for (const call of calls(p)) {
+      const miami = local(call.dueAt, 'America/New_York');
+      expect(miami.hour * 60 + miami.minute, `${call.title} ${call.dueAt}`).toBeLessThan(20 * 60);
+    }
+  });
+
+  it('says when the lead’s window closes on a call due in its last hour', async () => {
+    // A Los Angeles team at 16:59 on a Friday; the New York lead's window closes at 20:00.
+    const late = await preview(
+      { TIMEZONE: 'America/Los_Angeles' },
+      { createdAt: '2026-12-04T19:59:00-05:00', phone: '+1 212 555 0100' },
+    );
+    const [first, second] = calls(late);
+    expect(first?.dueAt).toBe('2026-12-05T00:59:00.000Z');
+    expect(first?.body).toMatch(
+      /^The lead's calling window closes at 20:00 in New York \(17:00 in Los Angeles\): call before then\.\n\n/,
+    );
+    expect(second?.body).not.toMatch(/window closes/);
+    await t.app.close();
+    const early = await preview(
+      { TIMEZONE: 'America/Los_Angeles' },
+      { createdAt: '2026-12-04T18:40:00-05:00', phone: '+1 212 555 0100' },
+    );
+    expect(calls(early)[0]?.body).not.toMatch(/window closes/);
   });
 
   it('shows the candidate zones and timezoneSource "safe" on a sandbox lead too', async () => {

@@ -9,7 +9,9 @@ import { calls, checkedPreviews, callDues as dues, local } from './support/lead-
 
 const preview = checkedPreviews();
 
-const firstLine = (body: string) => body.split('\n\n')[0] ?? '';
+/** The body's line that states the calling rules (other lines may say why a time was chosen). */
+const firstLine = (body: string) =>
+  body.split('\n\n').find((line) => line.startsWith('Calling rules, ')) ?? '';
 
 describe('a Toronto lead (+1 416)', () => {
   // Monday 12 April 2027, 08:15 in Toronto; the team works 08:00-20:00 there.

@@ -181,7 +181,10 @@ describe('HTTP surface', () => {
         400,
         'outcome_not_for_channel',
       );
-      expect(bad.error.message).toContain(`"${outcome}" is not an outcome of a ${channel} task`);
+      const article = channel === 'email' ? 'an' : 'a';
+      expect(bad.error.message).toContain(
+        `"${outcome}" is not an outcome of ${article} ${channel} task`,
+      );
     }
     expect(JSON.stringify(t.sandbox.listLeads().map((l) => t.sandbox.tasksOf(l.id)))).toBe(before);
   });

@@ -8,11 +8,31 @@ import { countryCode, leadTimezone } from '../src/timezone/lead-timezone.ts';
 const at = Date.parse('2026-11-24T15:00:00Z');
 
 describe('lead time zone', () => {
-  it('uses the zone the CRM holds on the lead', () => {
-    expect(leadTimezone({ timezone: 'Asia/Tokyo', phone: '+49 30 1234567' }, 'UTC', at)).toEqual({
+  it('uses the zone the CRM holds on the lead when the phone and country allow it', () => {
+    expect(leadTimezone({ timezone: 'Asia/Tokyo' }, 'UTC', at)).toEqual({
       zone: 'Asia/Tokyo',
       source: 'lead',
       candidates: ['Asia/Tokyo'],
+    });
+    expect(
+      leadTimezone({ timezone: 'Australia/Perth', country: 'AU' }, 'UTC', at).candidates,
+    ).toEqual(['Australia/Perth']);
+    expect(
+      leadTimezone({ timezone: 'America/Detroit', phone: '+1 212 555 0100' }, 'UTC', at).source,
+    ).toBe('lead');
+  });
+
+  it('reads the window in the CRM’s zone and the phone’s when they contradict each other', () => {
+    expect(leadTimezone({ timezone: 'Asia/Tokyo', phone: '+49 30 1234567' }, 'UTC', at)).toEqual({
+      zone: 'Asia/Tokyo',
+      source: 'safe',
+      candidates: ['Asia/Tokyo', 'Europe/Berlin'],
+    });
+    // EST is Panama's clock (no daylight saving time), not Miami's.
+    expect(leadTimezone({ timezone: 'EST', phone: '+1 305 555 0100' }, 'UTC', at)).toEqual({
+      zone: 'EST',
+      source: 'safe',
+      candidates: ['America/New_York', 'EST'],
     });
   });
 

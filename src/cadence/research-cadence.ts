@@ -7,7 +7,9 @@ const VALUE =
 
 /**
  * The default cadence: 6 calls and 5 emails over 22 days, timed as in the Leads360
- * "Ultimate Contact Strategy" study of 3.5 million web leads at 400+ companies (2012).
+ * "Ultimate Contact Strategy" study of 3.5 million web leads at 400+ companies (2012). The
+ * guidance counts no attempts: the title does ("Call 3 of 6"), and it counts calls logged
+ * outside the cadence too, so a step's own number ("Second call") could contradict it.
  */
 export const researchCadence: Cadence = {
   id: 'research-default',
@@ -28,59 +30,59 @@ export const researchCadence: Cadence = {
       channel: 'call',
       afterMinutes: { min: 30, max: 60 },
       priority: 'medium',
-      guidance: `Second call, 30-60 minutes after the first: the best-converting window for a second try, and half of all leads never get one. ${VOICEMAIL}`,
+      guidance: `Call again, 30-60 minutes after the last call: the best-converting window for a second try, and half of all leads never get one. ${VOICEMAIL}`,
     },
     {
       channel: 'call',
       afterMinutes: { min: 60, max: 120 },
       priority: 'medium',
       guidance:
-        'Third call, 1-2 hours after the second. Most buyers who are ever reached pick up within the first few attempts.',
+        'Call again, 1-2 hours after the last call. Most buyers who are ever reached pick up within the first few attempts.',
     },
     {
       channel: 'email',
       day: 4,
       priority: 'medium',
-      guidance: `Follow-up email (2 of 5). ${VALUE}`,
+      guidance: `Follow-up email. ${VALUE}`,
     },
     {
       channel: 'call',
       day: 5,
       priority: 'medium',
-      guidance: `Fourth call: day 5 is one of the best days for another attempt. ${VOICEMAIL}`,
+      guidance: `Call again: day 5 is one of the best days for another attempt. ${VOICEMAIL}`,
     },
     {
       channel: 'email',
       day: 8,
       priority: 'medium',
-      guidance: `Follow-up email (3 of 5). ${VALUE}`,
+      guidance: `Follow-up email. ${VALUE}`,
     },
     {
       channel: 'call',
       day: 14,
       priority: 'medium',
       guidance:
-        'Fifth call: days 14 and 15 are the next best days to reach a lead that has not answered yet.',
+        'Call again: days 14 and 15 are the next best days to reach a lead that has not answered yet.',
     },
     {
       channel: 'call',
       day: 15,
       priority: 'medium',
       guidance:
-        'Sixth and last call: by the sixth attempt about 93% of the leads who buy have been reached; more calls add little.',
+        'Last call of the cadence: by the sixth attempt about 93% of the leads who buy have been reached; more calls add little.',
     },
     {
       channel: 'email',
       day: 15,
       priority: 'medium',
-      guidance: `Follow-up email (4 of 5). ${VALUE}`,
+      guidance: `Follow-up email. ${VALUE}`,
     },
     {
       channel: 'email',
       day: 22,
       priority: 'medium',
       guidance:
-        'Last email (5 of 5): more than five emails makes a lead less likely to convert. Close the loop politely and leave the door open.',
+        'Last email of the cadence: more than five emails makes a lead less likely to convert. Close the loop politely and leave the door open.',
     },
   ],
 };

@@ -139,6 +139,29 @@ export function leadStretches(span: Opening, place: LeadPlace, schedule: Schedul
   return result ?? [];
 }
 
+/** A no-call day of the lead a step was moved past, and whose it is (`DE`, `LA`). */
+export interface MovedPast {
+  readonly day: LocalDay;
+  readonly code: string;
+}
+
+/** The lead's no-call days between the earliest moment a step could have had and its moment. */
+export function holidaysPassed(
+  earliest: number,
+  chosen: number,
+  place: LeadPlace,
+  schedule: Schedule,
+): MovedPast[] {
+  const passed: MovedPast[] = [];
+  const last = dayNumberAt(chosen, place.zone);
+  for (let n = Math.max(dayNumberAt(earliest, place.zone), last - 40); n < last; n++) {
+    const day = localDay(place.zone, n);
+    const code = holidayOf(day, place, schedule);
+    if (code !== undefined) passed.push({ day, code });
+  }
+  return passed;
+}
+
 /**
  * `moved_past_holiday:XX` when a holiday of the lead lies between the earliest moment a step
  * could have had and the moment it got; else `fallback`.

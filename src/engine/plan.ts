@@ -9,7 +9,13 @@ import { isoOf } from './iso-time.ts';
 import { leadPlace } from './lead-window.ts';
 import { MINUTE } from './local-days.ts';
 import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
-import { callingRulesLine, outsideHoursLine } from './task-text.ts';
+import {
+  callingRulesLine,
+  closingLine,
+  holidayLine,
+  outsideHoursLine,
+  uncertainZoneLine,
+} from './task-text.ts';
 import {
   type Activity,
   type Cadence,
@@ -103,6 +109,9 @@ function draft(
 function bodyOf(step: CadenceStep, lead: LeadSnapshot['lead'], when: Timing, teamZone: string) {
   const lines: string[] = [];
   if (when.outside) lines.push(outsideHoursLine(when.reminderAt, lead.timezone, teamZone));
+  if (when.uncertain) lines.push(uncertainZoneLine(when.reminderAt, lead.timezone, when.uncertain));
+  if (when.movedPast) lines.push(holidayLine(when.movedPast, lead.jurisdiction?.country));
+  if (when.closesAt !== undefined) lines.push(closingLine(when.closesAt, lead.timezone, teamZone));
   if (HARD.has(step.channel)) {
     const notices = (lead.jurisdiction?.rules ?? []).flatMap((r) => r.notice ?? []);
     if (notices.length > 0) lines.push(callingRulesLine(notices, lead.timezone));

@@ -42,6 +42,11 @@ function firstAfter(
   return undefined;
 }
 
+/** The zones a call's window from `from` is read in: every candidate, or the lead's own alone. */
+export function windowZones(from: number, place: LeadPlace, schedule: Schedule): readonly string[] {
+  return windowPlace(from, place, schedule).zones;
+}
+
 /**
  * The first moment at or after `from` when a step may be due, with the end of that stretch.
  * Calls and texts (`hard`) are only ever inside the lead's window; when no working day of the

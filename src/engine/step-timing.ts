@@ -1,9 +1,15 @@
 /** When a cadence step falls: its earliest moment, the calling rules' caps, and the opening. */
 import { doneAt } from './attempts.ts';
 import { parseIso } from './iso-time.ts';
-import { explainHoliday, type LeadPlace } from './lead-window.ts';
-import { MINUTE } from './local-days.ts';
-import { nextOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
+import {
+  explainHoliday,
+  holidaysPassed,
+  type LeadPlace,
+  leadStretches,
+  type MovedPast,
+} from './lead-window.ts';
+import { MINUTE, type Opening } from './local-days.ts';
+import { nextOpening, startOfLeadDay, startOfNextDay, windowZones } from './schedule.ts';
 import type {
   Activity,
   CadenceStep,
@@ -25,6 +31,12 @@ export interface Timing {
   readonly reason: TimingReason;
   /** Due outside the team's hours: the lead's window never meets them that day. */
   readonly outside: boolean;
+  /** A call or text's window was read in these zones: the lead's zone is uncertain. */
+  readonly uncertain?: readonly string[];
+  /** The lead's no-call days a call or text was moved past. */
+  readonly movedPast?: readonly MovedPast[];
+  /** The lead's window closes this soon after the call or text becomes due. */
+  readonly closesAt?: number;
 }
 
 /** What a step's timing depends on besides the step itself. */
@@ -58,6 +70,39 @@ function capFloor(
   return floor;
 }
 
+/** A call due this close to the end of the lead's window says when the window closes. */
+const CLOSING_SOON = 60 * MINUTE;
+
+/**
+ * What a call or text due at `at` tells the rep besides its time: the zones its window was read
+ * in when the lead's zone is uncertain, the no-call days it was moved past, and when the lead's
+ * window closes when that is soon.
+ */
+function callNotes(
+  from: number,
+  opening: Opening,
+  reason: TimingReason,
+  place: LeadPlace,
+  schedule: Schedule,
+): Pick<Timing, 'uncertain' | 'movedPast' | 'closesAt'> {
+  const at = opening.start;
+  const zones = place.zones.length > 1 ? windowZones(from, place, schedule) : place.zones;
+  const passed = reason.startsWith('moved_past_holiday:')
+    ? holidaysPassed(from, at, place, schedule)
+    : [];
+  // The opening lies inside the lead's window: only one that ends soon may be its end.
+  const [stretch] =
+    opening.end < at + CLOSING_SOON
+      ? leadStretches({ start: at, end: at + CLOSING_SOON }, { ...place, zones }, schedule)
+      : [];
+  const closes = stretch && stretch.start <= at && stretch.end < at + CLOSING_SOON;
+  return {
+    ...(zones.length > 1 ? { uncertain: zones } : {}),
+    ...(passed.length > 0 ? { movedPast: passed } : {}),
+    ...(closes ? { closesAt: stretch.end } : {}),
+  };
+}
+
 export function timing(step: CadenceStep, input: TimingInput): Timing {
   const { snapshot, place, previousDone, now, schedule } = input;
   const zone = snapshot.lead.timezone;
@@ -81,14 +126,15 @@ export function timing(step: CadenceStep, input: TimingInput): Timing {
       ? `state_cap:${cap.code}`
       : explainHoliday(from, opening.start, place, schedule, opening.reason);
   const outside = opening.reason === 'lead_window_only';
+  const uncertain = hard ? callNotes(from, opening, reason, place, schedule) : {};
   if (!step.afterMinutes) {
-    return { reminderAt: opening.start, dueAt: opening.start, reason, outside };
+    return { reminderAt: opening.start, dueAt: opening.start, reason, outside, ...uncertain };
   }
   const span = (step.afterMinutes.max - step.afterMinutes.min) * MINUTE;
   // The due moment stays inside the same opening, so the rep is never asked to call after hours.
   const lastMinute = Math.max(opening.start, opening.end - MINUTE);
   const dueAt = Math.min(opening.start + span, lastMinute);
-  return { reminderAt: opening.start, dueAt, reason, outside };
+  return { reminderAt: opening.start, dueAt, reason, outside, ...uncertain };
 }
 
 /**

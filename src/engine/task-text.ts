@@ -1,5 +1,6 @@
 import { zoneNamed } from './cached-zone.ts';
 import { two } from './iso-time.ts';
+import type { MovedPast } from './lead-window.ts';
 import { DAY, MINUTE } from './local-days.ts';
 
 /** "America/New_York" → "New York": the place a rep recognises. */
@@ -29,4 +30,82 @@ export function callingRulesLine(notices: readonly string[], leadZone: string): 
  */
 export function outsideHoursLine(at: number, leadZone: string, teamZone: string): string {
   return `Outside your hours: ${clock(at, leadZone)} in ${placeName(leadZone)} is ${clock(at, teamZone)} in ${placeName(teamZone)}. The lead's calling window and your hours do not meet that day.`;
+}
+
+/**
+ * The line a call or text for a lead whose zone is uncertain carries, so the rep knows why it
+ * is due when it is and stays within every zone the lead may be in: "Time zone uncertain: the
+ * lead may be in any of 12 zones, so calls and texts are due only while it is calling time in
+ * all of them. 11:00 in Sydney is 08:00 in Perth." The zones with the earliest and the latest clock
+ * at `at` are named, the lead's own zone standing for its clock when it shares it.
+ */
+export function uncertainZoneLine(at: number, leadZone: string, zones: readonly string[]): string {
+  const own = zoneNamed(leadZone).offset(at);
+  let west = { zone: leadZone, offset: own };
+  let east = west;
+  // Each zone's offset once; on a tie the lead's own zone, then the first name, stands.
+  for (const zone of zones) {
+    const offset = zoneNamed(zone).offset(at);
+    if (
+      offset < west.offset ||
+      (offset === west.offset && west.zone !== leadZone && zone < west.zone)
+    ) {
+      west = { zone, offset };
+    }
+    if (
+      offset > east.offset ||
+      (offset === east.offset && east.zone !== leadZone && zone < east.zone)
+    ) {
+      east = { zone, offset };
+    }
+  }
+  const others = [west, east]
+    .filter((edge, i) => edge.offset !== own && (i === 0 || edge.offset !== west.offset))
+    .map(({ zone }) => `${clock(at, zone)} in ${placeName(zone)}`);
+  const why = `Time zone uncertain: the lead may be in any of ${zones.length} zones, so calls and texts are due only while it is calling time in all of them.`;
+  if (others.length === 0) return why;
+  return `${why} ${clock(at, leadZone)} in ${placeName(leadZone)} is ${others.join(' and ')}.`;
+}
+
+const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+/** "Fri 26 Mar" */
+function dayName({ day }: MovedPast): string {
+  const [, month, date] = day.iso.split('-');
+  return `${WEEKDAYS[day.weekday]} ${Number(date)} ${MONTHS[Number(month) - 1]}`;
+}
+
+/**
+ * The line a call or text moved past the lead's no-call days carries, so a rep who sees a
+ * German lead's first call due four days on knows why: "Not earlier: Fri 26 Mar and Mon 29 Mar
+ * are public holidays where the lead is (DE)."
+ */
+export function holidayLine(passed: readonly MovedPast[], country: string | undefined): string {
+  const parts: string[] = [];
+  for (const code of new Set(passed.map((p) => p.code))) {
+    const days = passed.filter((p) => p.code === code).map(dayName);
+    const one = days.length === 1;
+    const list = one ? days[0] : `${days.slice(0, -1).join(', ')} and ${days[days.length - 1]}`;
+    parts.push(
+      code === country
+        ? `${list} ${one ? 'is a public holiday' : 'are public holidays'} where the lead is (${code})`
+        : `${list} ${one ? 'is a day' : 'are days'} without calls under the ${code} calling rules`,
+    );
+  }
+  return `Not earlier: ${parts.join('; ')}.`;
+}
+
+/**
+ * The line a call or text due shortly before the lead's window closes carries, so a rep who
+ * opens it a little late does not call after hours: "The lead's calling window closes at 20:00
+ * in New York (17:00 in Los Angeles): call before then."
+ */
+export function closingLine(at: number, leadZone: string, teamZone: string): string {
+  const here = `${clock(at, leadZone)} in ${placeName(leadZone)}`;
+  const yours =
+    clock(at, teamZone) === clock(at, leadZone) && placeName(teamZone) === placeName(leadZone)
+      ? ''
+      : ` (${clock(at, teamZone)} in ${placeName(teamZone)})`;
+  return `The lead's calling window closes at ${here}${yours}: call before then.`;
 }

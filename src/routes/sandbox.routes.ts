@@ -66,6 +66,15 @@ const loggedActivity = z
 const FUTURE_SKEW_MS = 60_000;
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
+/** "an email task", "an sms activity", "a call task". */
+const ARTICLE: Record<Channel, string> = {
+  call: 'a',
+  email: 'an',
+  sms: 'an',
+  social: 'a',
+  task: 'a',
+};
+
 /** The outcome a completion records: one its channel can have; a call must say which. */
 function outcomeFor(channel: Channel, outcome: Outcome | undefined, what = 'task'): Outcome {
   const allowed = OUTCOMES_BY_CHANNEL[channel];
@@ -80,7 +89,7 @@ function outcomeFor(channel: Channel, outcome: Outcome | undefined, what = 'task
     throw new HttpError(
       400,
       'outcome_not_for_channel',
-      `"${outcome}" is not an outcome of a ${channel} ${what}: use one of ${allowed.join(', ')}`,
+      `"${outcome}" is not an outcome of ${ARTICLE[channel]} ${channel} ${what}: use one of ${allowed.join(', ')}`,
     );
   }
   return outcome ?? 'sent';

@@ -243,10 +243,20 @@ const SEVERAL = new Map<string, LeadTimezone>();
 
 const byPopulation = (a: string, b: string) => population(b) - population(a) || a.localeCompare(b);
 
-/** Several candidate zones: a safe window over all of them, else over the most populous group. */
-function severalZones(zones: readonly string[], at: number, minutes: number): LeadTimezone {
+/**
+ * Several candidate zones: a safe window over all of them; when their windows never all meet
+ * (a toll-free +1 number: Guam to Pago Pago), a safe window over the most populous group of
+ * them whose windows do, never one zone alone while several are possible. The zone the CRM
+ * holds (`own`) counts the lead's days while it is one of the group.
+ */
+function severalZones(
+  zones: readonly string[],
+  at: number,
+  minutes: number,
+  own?: string,
+): LeadTimezone {
   const year = new Date(at).getUTCFullYear();
-  const key = `${year} ${minutes} ${zones.join(' ')}`;
+  const key = `${year} ${minutes} ${own ?? ''} ${zones.join(' ')}`;
   let found = SEVERAL.get(key);
   if (!found) {
     const all = windowsMeet(
@@ -254,7 +264,8 @@ function severalZones(zones: readonly string[], at: number, minutes: number): Le
       minutes,
     );
     const group = all ? [...zones] : populousGroup(zones, year, minutes);
-    const zone = [...group].sort(byPopulation)[0] ?? [...zones].sort(byPopulation)[0] ?? '';
+    const populous = [...group].sort(byPopulation)[0] ?? [...zones].sort(byPopulation)[0] ?? '';
+    const zone = own !== undefined && group.includes(own) ? own : populous;
     found = {
       zone,
       source: all ? 'safe' : 'populous',
@@ -287,8 +298,10 @@ function candidateZones(lead: LeadLocation): { zones: string[]; origin: Timezone
 
 /**
  * The zone a lead's days and contact hours are read in: the lead's own zone when the CRM has
- * one, else the one its phone number and country determine, else a safe window over every
- * zone they allow (`windowMinutes` is the longest contact range of a day), else the team's.
+ * one that the phone number and country allow (with theirs when they contradict it), else the
+ * one its phone number and country determine, else a safe window over every
+ * zone they allow (`windowMinutes` is the longest contact range of a day) or over the most
+ * populous group of them that shares a window, else the team's.
  */
 export function leadTimezone(
   lead: LeadLocation,
@@ -296,10 +309,17 @@ export function leadTimezone(
   at: number,
   windowMinutes = 12 * 60,
 ): LeadTimezone {
-  if (lead.timezone && isValidZone(lead.timezone)) {
-    return { zone: lead.timezone, source: 'lead', candidates: [lead.timezone] };
-  }
   const { zones, origin } = candidateZones(lead);
+  const own = lead.timezone;
+  if (own && isValidZone(own)) {
+    // The CRM's zone narrows what the phone and country allow; one they contradict (a Miami
+    // number on a lead held in EST, which is Panama's clock, no daylight saving time) is
+    // doubt, and the window is read in every zone, as when the phone and country disagree.
+    if (zones.length === 0 || zones.some((zone) => singleZone([own, zone], at) !== undefined)) {
+      return { zone: own, source: 'lead', candidates: [own] };
+    }
+    return severalZones([own, ...zones], at, windowMinutes, own);
+  }
   if (zones.length === 0) return { zone: teamZone, source: 'team', candidates: [teamZone] };
   const single = singleZone(zones, at);
   if (single) return { zone: single, source: origin, candidates: [single] };

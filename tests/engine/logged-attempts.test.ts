@@ -62,6 +62,15 @@ describe('plan: calls logged outside the task list', () => {
     expect([next?.reminderAt, next?.dueAt, next?.after]).toEqual([iso(33), iso(63), iso(3)]);
   });
 
+  it('writes no step number into a body that the title, counting logged calls, could contradict', () => {
+    const decision = calls([callTask(1, 'open', 0)], [call('a', 1), call('b', 2), call('c', 3)], 4);
+    const [next] = decision.create.filter((d) => d.channel === 'call');
+    expect(next?.title).toMatch(/^Call 4 of 6/);
+    expect(next?.body).toMatch(/^Call again, 30-60 minutes after the last call/);
+    const counted = /\b(second|third|fourth|fifth|sixth)( and last)? call\b|\(\d of \d\)/i;
+    for (const step of researchCadence.steps.slice(1)) expect(step.guidance).not.toMatch(counted);
+  });
+
   it('counts a call the rep both logged and ticked once', () => {
     const decision = calls([callTask(1, 'completed', 0)], [call('a', 5)], 6);
     const [next] = decision.create.filter((d) => d.channel === 'call');
