@@ -152,5 +152,33 @@ describe.skipIf(skipWithoutBrowser)(
         await browser.close();
       }
     });
+
+    it('shades the window the calling rules leave, not the contact hours (Rhode Island: 09:00-18:00)', {
+      timeout: 60_000,
+    }, async () => {
+      const { serviceUrl } = await served();
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+        const lead = { createdAt: '2026-11-24T10:00:00-05:00', phone: '+1 401 555 0100' };
+        await page.goto(`${serviceUrl}/cadence/preview.html?${new URLSearchParams(lead)}`);
+        const tallest = async (selector: string) => {
+          const rects = await page.locator(selector).all();
+          const heights = await Promise.all(rects.map((r) => r.getAttribute('height')));
+          return Math.max(...heights.map(Number));
+        };
+        // The team's day is 8 hours (09:00-17:00 Berlin); Rhode Island allows 9 (09:00-18:00,
+        // 15:00-24:00 Berlin), where the contact hours alone (08:00-20:00) would shade 10 before
+        // Berlin's midnight.
+        const ratio =
+          (await tallest('#lead-window rect.lead')) / (await tallest('#team-hours rect.team'));
+        expect(ratio).toBeCloseTo(9 / 8, 2);
+        await expect(page.locator('.legend').textContent()).resolves.toContain(
+          "lead's calling window",
+        );
+      } finally {
+        await browser.close();
+      }
+    });
   },
 );

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
-import { weeklyHoursOf } from '../engine/lead-window.ts';
-import type { Channel, MinuteRange, Schedule, WeeklyHours } from '../engine/types.ts';
+import type { Channel, Schedule } from '../engine/types.ts';
 import { esc } from '../http/html.ts';
 
 /** A step of the JSON preview, as much as the chart needs; `reason` when the preview has it. */
@@ -81,23 +80,28 @@ function teamHoursSvg(g: Grid, schedule: Schedule): string {
   return `<g id="team-hours">${out.join('')}</g>`;
 }
 
-/** The lead's daily window, drawn in the team's zone: it may cross the team's midnight. */
-function leadWindowSvg(g: Grid, leadZone: string, hours: MinuteRange | WeeklyHours): string {
+/** The moments a lead may be called within a span (epoch milliseconds), from the engine. */
+export type LegalStretches = (span: {
+  readonly start: number;
+  readonly end: number;
+}) => readonly { readonly start: number; readonly end: number }[];
+
+/**
+ * The lead's calling window as the engine keeps to it (every candidate zone, the calling rules,
+ * the lead's holidays), drawn in the team's zone: a stretch may cross the team's midnight.
+ */
+function leadWindowSvg(g: Grid, stretches: LegalStretches): string {
   const out: string[] = [];
-  const week = weeklyHoursOf(hours);
-  const first = g.day0.setZone(leadZone).startOf('day').minus({ days: 1 });
-  for (let d = 0; d <= g.days + 1; d++) {
-    const day = first.plus({ days: d });
-    for (const window of week[day.weekday] ?? []) {
-      let from = day.plus({ minutes: window.start });
-      const to = day.plus({ minutes: window.end });
-      while (from < to) {
-        const start = g.at(from);
-        const midnight = from.setZone(g.zone).startOf('day').plus({ days: 1 });
-        const end = to < midnight ? g.at(to).minute || 1440 : 1440;
-        out.push(band(g, start.day, start.minute, end, 'lead', "the lead's contact hours"));
-        from = midnight;
-      }
+  const span = { start: g.day0.toMillis(), end: g.day0.plus({ days: g.days }).toMillis() };
+  for (const stretch of stretches(span)) {
+    let from = DateTime.fromMillis(stretch.start, { zone: g.zone });
+    const to = DateTime.fromMillis(stretch.end, { zone: g.zone });
+    while (from < to) {
+      const start = g.at(from);
+      const midnight = from.startOf('day').plus({ days: 1 });
+      const end = to < midnight ? g.at(to).minute || 1440 : 1440;
+      out.push(band(g, start.day, start.minute, end, 'lead', "the lead's calling window"));
+      from = midnight;
     }
   }
   return `<g id="lead-window">${out.join('')}</g>`;
@@ -160,6 +164,7 @@ export function previewChartSvg(
   leadZone: string,
   steps: readonly PreviewStep[],
   schedule: Schedule,
+  window: LegalStretches,
 ): string {
   const g = gridOf(schedule.teamZone, arrival, steps);
   const width = g.x(g.days) + BOX.right;
@@ -167,7 +172,7 @@ export function previewChartSvg(
   return (
     `<svg id="timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="The lead's cadence: days across, hours of the team's day down">` +
     teamHoursSvg(g, schedule) +
-    leadWindowSvg(g, leadZone, schedule.contactHours) +
+    leadWindowSvg(g, window) +
     axesSvg(g) +
     arrivalSvg(g, arrival) +
     stepsSvg(g, steps, leadZone) +

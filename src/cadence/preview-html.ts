@@ -4,7 +4,12 @@ import { weeklyHoursOf } from '../engine/lead-window.ts';
 import { CHANNELS, type Schedule } from '../engine/types.ts';
 import type { ErrorIssue } from '../http/errors.ts';
 import { esc, pageHead } from '../http/html.ts';
-import { CHANNEL_SHAPE, type PreviewStep, previewChartSvg } from './preview-chart.ts';
+import {
+  CHANNEL_SHAPE,
+  type LegalStretches,
+  type PreviewStep,
+  previewChartSvg,
+} from './preview-chart.ts';
 
 /** The JSON preview's answer, as much as the page shows; other fields are passed over. */
 export interface PreviewAnswer {
@@ -18,6 +23,8 @@ export interface PreviewPage {
   readonly form: { createdAt: string; timezone: string; phone: string; country: string };
   readonly schedule: Schedule;
   readonly answer?: PreviewAnswer | undefined;
+  /** The lead's legal calling stretches over a span, to shade on the chart. */
+  readonly window?: LegalStretches | undefined;
   readonly issues?: readonly ErrorIssue[] | undefined;
 }
 
@@ -68,7 +75,7 @@ function stepsTable(answer: PreviewAnswer, teamZone: string): string {
 function legendHtml(): string {
   const keys = CHANNELS.map((c) => `<span>${CHANNEL_SHAPE(c)} ${c}</span>`);
   return (
-    `<p class="legend"><span><i class="team"></i> team's hours</span><span><i class="lead"></i> lead's contact hours</span>` +
+    `<p class="legend"><span><i class="team"></i> team's hours</span><span><i class="lead"></i> lead's calling window (its hours, zones, holidays and calling rules)</span>` +
     `<span><i class="team"></i><i class="lead over"></i> both: when steps may fall due</span>${keys.join('')}</p>`
   );
 }
@@ -99,7 +106,7 @@ export function previewPageHtml(page: PreviewPage): string {
   const body = answer
     ? `<p id="zones">The lead's zone: <b>${esc(answer.timezone)}</b> (${esc(SOURCES[answer.timezoneSource] ?? answer.timezoneSource)}). ` +
       `Team's hours: ${esc(team)}. The lead is contacted ${formatWeeklyHours(weeklyHoursOf(schedule.contactHours))} in its zone. Days and hours below are the team's.</p>` +
-      `<figure><div class="scroll">${previewChartSvg(form.createdAt, answer.timezone, answer.steps, schedule)}</div><figcaption>${legendHtml()}</figcaption></figure>` +
+      `<figure><div class="scroll">${previewChartSvg(form.createdAt, answer.timezone, answer.steps, schedule, page.window ?? (() => []))}</div><figcaption>${legendHtml()}</figcaption></figure>` +
       `<div class="scroll">${stepsTable(answer, schedule.teamZone)}</div>`
     : '<p id="invalid">Correct the fields above to see the timeline.</p>';
   return `${pageHead('Cadence preview', STYLE)}

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import type { LegalStretches } from '../cadence/preview-chart.ts';
 import { type PreviewPage, previewPageHtml } from '../cadence/preview-html.ts';
+import { leadPlace, leadStretches } from '../engine/lead-window.ts';
 import { timeline } from '../engine/timeline.ts';
 import type { Cadence, CallingRule, Schedule } from '../engine/types.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
@@ -50,8 +52,8 @@ export async function cadenceRoutes(
 ) {
   app.get('/cadence', async () => cadence);
 
-  /** One preview for the JSON answer and the page, so the page always shows what JSON says. */
-  const preview = (input: z.output<typeof previewBody>) => {
+  /** The previewed lead, resolved as the pipeline resolves a CRM's lead. */
+  const previewLead = (input: z.output<typeof previewBody>) => {
     const createdAt = new Date(input.createdAt).toISOString();
     const place = resolveLead(input, {
       teamZone: schedule.teamZone,
@@ -69,6 +71,12 @@ export async function cadenceRoutes(
       optedOut: [],
       jurisdiction: place.jurisdiction,
     };
+    return { place, lead };
+  };
+
+  /** One preview for the JSON answer and the page, so the page always shows what JSON says. */
+  const preview = (input: z.output<typeof previewBody>) => {
+    const { place, lead } = previewLead(input);
     const steps = timeline(lead, cadence, schedule).map((entry) => ({
       ...entry,
       localDueAt: DateTime.fromISO(entry.dueAt).setZone(place.zone).toISO(),
@@ -90,7 +98,11 @@ export async function cadenceRoutes(
     const form = pageForm(request.query, now(), schedule.teamZone);
     try {
       const input = parseInput(previewBody, filled(form), 'preview request');
-      return sendPage(reply, previewPageHtml({ form, schedule, answer: preview(input) }));
+      // The chart shades the window the engine keeps to: every candidate zone, the rules, the
+      // lead's holidays; not the contact hours alone.
+      const place = leadPlace(previewLead(input).lead);
+      const window: LegalStretches = (span) => leadStretches(span, place, schedule);
+      return sendPage(reply, previewPageHtml({ form, schedule, answer: preview(input), window }));
     } catch (error) {
       if (!(error instanceof HttpError) || !error.issues) throw error;
       return sendPage(reply, previewPageHtml({ form, schedule, issues: error.issues }), 400);
