@@ -6,6 +6,7 @@ import type {
   TaskCompletion,
   TaskDraft,
   TaskReassignment,
+  TaskRetitle,
 } from '../src/engine/types.ts';
 
 /** A lead as a connector reads it, normalised to what the cadence needs. */
@@ -46,6 +47,8 @@ export interface LeadChanges {
   /** Open tasks to complete with the logged attempt noted on them; unset: none. */
   readonly complete?: readonly TaskCompletion[];
   readonly reassign: readonly TaskReassignment[];
+  /** Open tasks whose title's attempt count changes, written in place; unset: none. */
+  readonly retitle?: readonly TaskRetitle[];
   /**
    * The lead's tasks as the round that decided these changes read them: a connector that must
    * rewrite a task whole takes its text from here instead of reading it again.

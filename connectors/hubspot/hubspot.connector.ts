@@ -356,7 +356,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const created = settled.flatMap((s) =>
       s.status === 'fulfilled' ? s.value.flatMap((r) => cadenceTaskFrom(r) ?? []) : [],
     );
-    await completeTasks(changes);
+    await updateTaskTexts(changes);
     for (const part of chunks(updates, BATCH)) {
       try {
         await call('batch update of tasks', async () => resultsOf(await updateTasks(part)));
@@ -388,18 +388,24 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     return bodies;
   }
 
-  /** Completes tasks from logged attempts, each with the attempt noted on it. */
-  async function completeTasks(changes: readonly LeadChanges[]): Promise<void> {
+  /**
+   * Completes tasks from logged attempts, each with the attempt noted on it, and makes untrue
+   * titles true, in the same batches: a retitle costs no request of its own beside a completion.
+   * The engine never completes and retitles one task at once.
+   */
+  async function updateTaskTexts(changes: readonly LeadChanges[]): Promise<void> {
     const completions = changes.flatMap(({ complete = [] }) => complete);
-    if (completions.length === 0) return;
-    const bodies = await openBodies(changes);
-    const inputs = completions.flatMap((c: TaskCompletion) => {
+    const bodies = completions.length > 0 ? await openBodies(changes) : new Map<string, string>();
+    const completed = completions.flatMap((c: TaskCompletion) => {
       const body = bodies.get(c.taskId);
       return body === undefined
         ? []
         : [{ id: c.taskId, properties: completedTaskProperties(body, c) }];
     });
-    for (const part of chunks(inputs, BATCH)) {
+    const retitled = changes.flatMap(({ retitle = [] }) =>
+      retitle.map(({ taskId, title }) => ({ id: taskId, properties: { hs_task_subject: title } })),
+    );
+    for (const part of chunks([...completed, ...retitled], BATCH)) {
       await call('batch completion of tasks', async () => resultsOf(await updateTasks(part)));
     }
   }

@@ -85,6 +85,7 @@ export const TASK_PROPERTIES = [
   'hs_task_completion_date',
   'hs_lastmodifieddate',
   'hs_task_reminders',
+  'hs_task_subject',
 ];
 
 export const CALL_PROPERTIES = ['hs_timestamp', 'hs_call_disposition', 'hs_call_status'];
@@ -254,6 +255,7 @@ export function cadenceTaskFrom(task: HubSpotRecord): CadenceTask | undefined {
     ...(logged === undefined ? {} : { credit: logged.credit, outcome: logged.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
     ...(typeof p.hs_task_body === 'string' ? { body: p.hs_task_body } : {}),
+    ...(typeof p.hs_task_subject === 'string' ? { title: p.hs_task_subject } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ import {
   type SalesforceTask,
   TASK_FIELDS,
   taskRecord,
+  taskUpdates,
 } from './salesforce.mapping.ts';
 import { isLeadId, to18 } from './salesforce-id.ts';
 
@@ -341,9 +342,7 @@ export function createSalesforceConnector(
     const creates = changes.flatMap(({ leadId, create }) =>
       create.map((draft) => taskRecord(draft, leadId, teamZone)),
     );
-    const updates = changes.flatMap(({ reassign }) =>
-      reassign.map(({ taskId, ownerId }) => ({ Id: taskId, OwnerId: ownerId })),
-    );
+    const updates = taskUpdates(changes);
     const removals = changes.flatMap(({ close }) => close.map(({ taskId }) => taskId));
     // All or none: a refused record leaves nothing half-written to be resent as twins.
     await writeTasks(
@@ -357,20 +356,13 @@ export function createSalesforceConnector(
     );
     // A task a rep deleted in the meantime needs no new owner, and is as good as deleted by us.
     const gone = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'];
+    // Completions, new owners and true titles go in the same collections: one request for all.
     const completions = await completionsOf(changes);
     await writeTasks(
-      'task completion',
-      completions,
+      'task update',
+      [...completions, ...updates],
       (part) => taskObject().update(part, { allOrNone: false }),
       { harmless: gone },
-    );
-    await writeTasks(
-      'task update',
-      updates,
-      (part) => taskObject().update(part, { allOrNone: false }),
-      {
-        harmless: gone,
-      },
     );
     await writeTasks(
       'task delete',

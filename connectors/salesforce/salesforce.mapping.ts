@@ -9,7 +9,7 @@ import type {
   TaskCompletion,
   TaskDraft,
 } from '../../src/engine/types.ts';
-import type { CrmLead } from '../crm-connector.port.ts';
+import type { CrmLead, LeadChanges } from '../crm-connector.port.ts';
 import {
   completionLine,
   type LeadRules,
@@ -39,6 +39,7 @@ export interface SalesforceLead {
 
 export interface SalesforceTask {
   readonly Id: string;
+  readonly Subject?: string | null;
   readonly WhoId?: string | null;
   readonly Status?: string | null;
   readonly IsClosed?: boolean | null;
@@ -72,6 +73,7 @@ export const LEAD_FIELDS = [
 
 export const TASK_FIELDS = [
   'Id',
+  'Subject',
   'WhoId',
   'Status',
   'IsClosed',
@@ -157,6 +159,27 @@ export function taskRecord(draft: TaskDraft, leadId: string, teamZone: string) {
   };
 }
 
+/**
+ * The updates of open tasks: a new owner and a true title, one record per task (a collection
+ * must not name a record twice). `Subject` holds 255 characters, as on create.
+ */
+export function taskUpdates(changes: readonly LeadChanges[]) {
+  type Update = { Id: string; OwnerId?: string; Subject?: string };
+  const byId = new Map<string, Update>();
+  const update = (Id: string) => {
+    const found = byId.get(Id);
+    if (found) return found;
+    const fresh: Update = { Id };
+    byId.set(Id, fresh);
+    return fresh;
+  };
+  for (const { reassign, retitle = [] } of changes) {
+    for (const { taskId, ownerId } of reassign) update(taskId).OwnerId = ownerId;
+    for (const { taskId, title } of retitle) update(taskId).Subject = title.slice(0, 255);
+  }
+  return [...byId.values()];
+}
+
 /** Call results as reps type them into `CallDisposition` (a free-text field). */
 export function outcomeOfCall(disposition: string | null | undefined): Outcome {
   const value = (disposition ?? '').toLowerCase();
@@ -194,6 +217,7 @@ export function cadenceTaskFrom(task: SalesforceTask): CadenceTask | undefined {
     ...(credited === undefined ? {} : { credit: credited.credit, outcome: credited.outcome }),
     ...(ownerId === undefined ? {} : { ownerId }),
     ...(typeof task.Description === 'string' ? { body: task.Description } : {}),
+    ...(typeof task.Subject === 'string' ? { title: task.Subject } : {}),
   };
 }
 

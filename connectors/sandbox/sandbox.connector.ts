@@ -49,6 +49,7 @@ function toCadenceTask(t: SandboxTask): CadenceTask {
     createdAt: t.createdAt,
     dueAt: t.dueAt,
     reminderAt: t.reminderAt,
+    title: t.subject,
     ...(doneAt === undefined ? {} : { doneAt }),
     ...(logged === undefined ? {} : { credit: logged.credit }),
     ...(t.outcome === undefined ? {} : { outcome: t.outcome }),
@@ -97,7 +98,8 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
   const tasksOf = (leadId: string): SandboxTask[] =>
     (taskIdsByLead.get(leadId) ?? []).flatMap((id) => tasks.get(id) ?? []);
 
-  function apply({ leadId, create, close, complete = [], reassign }: LeadChanges): void {
+  function apply(changes: LeadChanges): void {
+    const { leadId, create, close, complete = [], reassign, retitle = [] } = changes;
     // A task this service closed is gone as far as the cadence goes (HubSpot and Salesforce
     // delete it): its step may be created again when the cadence resumes.
     const existingKeys = new Set(
@@ -151,6 +153,10 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     for (const { taskId, ownerId } of reassign) {
       const task = tasks.get(taskId);
       if (task?.status === 'open') tasks.set(taskId, { ...task, ownerId });
+    }
+    for (const { taskId, title } of retitle) {
+      const task = tasks.get(taskId);
+      if (task?.status === 'open') tasks.set(taskId, { ...task, subject: title });
     }
   }
 

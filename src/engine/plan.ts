@@ -14,6 +14,8 @@ import {
   closingLine,
   holidayLine,
   outsideHoursLine,
+  retitled,
+  taskTitle,
   uncertainZoneLine,
 } from './task-text.ts';
 import {
@@ -35,15 +37,8 @@ import {
   type TaskCompletion,
   type TaskDraft,
   type TaskReassignment,
+  type TaskRetitle,
 } from './types.ts';
-
-const CHANNEL_LABEL: Record<Channel, string> = {
-  call: 'Call',
-  email: 'Email',
-  sms: 'Text message',
-  social: 'Social touch',
-  task: 'Task',
-};
 
 /** The idempotency key of a cadence step for one lead. */
 export function stepKey(leadId: string, cadenceId: string, step: number): string {
@@ -94,7 +89,7 @@ function draft(
     cadenceId: cadence.id,
     step: index,
     channel: step.channel,
-    title: `${CHANNEL_LABEL[step.channel]} ${position.nth} of ${position.of} — ${who}`,
+    title: taskTitle(step.channel, position, who),
     body: bodyOf(step, lead, when, teamZone),
     priority: step.priority,
     reminderAt: isoOf(when.reminderAt),
@@ -155,13 +150,14 @@ export function plan(
   const create: TaskDraft[] = [];
   const reassign: TaskReassignment[] = [];
   const complete: TaskCompletion[] = [];
+  const retitle: TaskRetitle[] = [];
   const open = (t: CadenceTask) => t.status === 'open';
 
   const stop = stopReason(snapshot);
   if (stop) {
     for (const t of snapshot.tasks.filter(open)) close.push({ taskId: t.id, reason: stop });
     const state = { status: 'stopped', reason: stop } as const;
-    return { leadId, state, create, close, complete, reassign, keep };
+    return { leadId, state, create, close, complete, reassign, retitle, keep };
   }
 
   // Open tasks of another cadence or of a step that no longer exists are left over from a change.
@@ -216,6 +212,12 @@ export function plan(
       if (owner !== undefined && kept.ownerId !== owner) {
         reassign.push({ taskId: kept.id, ownerId: owner });
       }
+      // Attempts made since the task was written, too early to be its own ("Call 2 of 6" after
+      // the dialer's second and third calls), leave its title behind: only the count changes.
+      const position = positionOf(track, indexes);
+      const title =
+        kept.title && position.nth <= position.of && retitled(kept.title, channel, position);
+      if (title) retitle.push({ taskId: kept.id, title });
       results.push('active');
       continue;
     }
@@ -245,19 +247,19 @@ export function plan(
       results.push('done');
       continue;
     }
-    const { next, made, previousDone } = step;
+    const { next, previousDone } = step;
     // A call planned here counts against the cap for a text planned next, and the other way.
     if (place.caps.length > 0 && HARD.has(channel)) {
       attempts.push(when.dueAt);
       attempts.sort((a, b) => b - a);
     }
     // Titles count attempts made, not steps passed: "Call 4 of 6" after three logged calls.
-    const position = { nth: made + 1, of: indexes.length };
+    const position = positionOf(track, indexes);
     create.push(draft(snapshot, cadence, next, position, when, schedule.teamZone, previousDone));
     results.push('active');
   }
 
-  return { leadId, state: overall(results), create, close, complete, reassign, keep };
+  return { leadId, state: overall(results), create, close, complete, reassign, retitle, keep };
 }
 
 interface Track {
@@ -332,6 +334,11 @@ function doneByHand(track: Track, cadence: Cadence, step: number, logged: Activi
     credit: activityKey(logged),
   };
   return { tasks: [...track.tasks, done], outside: track.outside.filter((a) => a !== logged) };
+}
+
+/** Which attempt the track's open task is: one more than the attempts made. */
+function positionOf(track: Track, indexes: readonly number[]) {
+  return { nth: attemptsMade(track) + 1, of: indexes.length };
 }
 
 /** Caps count every attempt: the steps completed plus the attempts logged outside the cadence. */

@@ -2,6 +2,48 @@ import { zoneNamed } from './cached-zone.ts';
 import { two } from './iso-time.ts';
 import type { MovedPast } from './lead-window.ts';
 import { DAY, MINUTE } from './local-days.ts';
+import type { Channel } from './types.ts';
+
+const CHANNEL_LABEL: Record<Channel, string> = {
+  call: 'Call',
+  email: 'Email',
+  sms: 'Text message',
+  social: 'Social touch',
+  task: 'Task',
+};
+
+/** Which attempt of its channel a task is, as the lead lived it: "Call 4 of 6". */
+export interface AttemptPosition {
+  readonly nth: number;
+  readonly of: number;
+}
+
+/** A cadence task's title: "Call 2 of 6 — Jane Doe (Acme)". */
+export function taskTitle(channel: Channel, position: AttemptPosition, who: string): string {
+  return `${CHANNEL_LABEL[channel]} ${position.nth} of ${position.of} — ${who}`;
+}
+
+/** Anchored digits only: linear on whatever text the CRM holds. */
+const COUNT = /^ (\d{1,6}) of (\d{1,6})/;
+
+/**
+ * `title` with its attempt count made true, or undefined when it already is or when it does
+ * not start as this service writes it (a rep rewrote it: theirs to keep). Only the count
+ * changes: whatever follows it, the rep's edits included, stays as it is.
+ */
+export function retitled(
+  title: string,
+  channel: Channel,
+  position: AttemptPosition,
+): string | undefined {
+  const label = CHANNEL_LABEL[channel];
+  if (!title.startsWith(label)) return undefined;
+  const count = COUNT.exec(title.slice(label.length));
+  if (!count) return undefined;
+  if (Number(count[1]) === position.nth && Number(count[2]) === position.of) return undefined;
+  const rest = title.slice(label.length + count[0].length);
+  return `${label} ${position.nth} of ${position.of}${rest}`;
+}
 
 /** "America/New_York" → "New York": the place a rep recognises. */
 function placeName(zone: string): string {

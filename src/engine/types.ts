@@ -152,6 +152,11 @@ export interface CadenceTask {
    * (HubSpot replaces a property); the engine never reads it.
    */
   readonly body?: string;
+  /**
+   * The task's title as the CRM holds it ("Call 2 of 6 — Jane Doe (Acme)"): a title whose count
+   * of attempts an attempt logged since has made untrue is retitled. Unset: not read, left be.
+   */
+  readonly title?: string;
 }
 
 /** A call, email or other touch logged on the lead, whether or not it came from a cadence task. */
@@ -252,6 +257,15 @@ export interface TaskReassignment {
   readonly ownerId: string;
 }
 
+/**
+ * A kept task whose title counts attempts untruly ("Call 2 of 6" after three calls): only the
+ * count changes, in place, so the rep's notes, edits and due time stay.
+ */
+export interface TaskRetitle {
+  readonly taskId: string;
+  readonly title: string;
+}
+
 export interface Decision {
   readonly leadId: string;
   readonly state: CadenceState;
@@ -261,6 +275,8 @@ export interface Decision {
   readonly complete: readonly TaskCompletion[];
   /** Kept tasks whose owner is no longer the lead's owner. */
   readonly reassign: readonly TaskReassignment[];
+  /** Kept tasks whose title's attempt count is no longer true, with the true title. */
+  readonly retitle: readonly TaskRetitle[];
   /** Ids of open cadence tasks that stay open (reassigned or not). */
   readonly keep: readonly string[];
 }

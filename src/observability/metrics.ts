@@ -5,7 +5,7 @@ import type { CrmTelemetry } from '../../connectors/telemetry.ts';
 
 /** What a decision did to a lead's tasks, one label value per decision. */
 /** What the service did to a task in the CRM. */
-export type WrittenAction = 'created' | 'completed' | 'closed' | 'reassigned';
+export type WrittenAction = 'created' | 'completed' | 'closed' | 'reassigned' | 'retitled';
 
 export type DecisionOutcome =
   | 'created'
@@ -14,6 +14,7 @@ export type DecisionOutcome =
   | 'stopped'
   | 'finished'
   | 'reassigned'
+  | 'retitled'
   | 'noop';
 
 /** What the pipeline reports: decisions, the tasks it wrote, and the speed to lead. */
@@ -110,7 +111,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const tasks = new Counter({
     name: `${NAMESPACE}_tasks_written_total`,
-    help: 'Tasks written to the CRM by channel and action (created, completed, closed, reassigned)',
+    help: 'Tasks written to the CRM by channel and action (created, completed, closed, reassigned, retitled)',
     labelNames: ['channel', 'action'],
     registers,
   });

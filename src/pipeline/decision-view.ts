@@ -114,6 +114,7 @@ export function decisionView(crm: string, explained: Explained) {
       complete: decision.complete,
       close: decision.close,
       reassign: decision.reassign,
+      retitle: decision.retitle,
       keep: decision.keep,
     },
   };

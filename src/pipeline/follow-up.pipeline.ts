@@ -52,6 +52,8 @@ export interface DecidedLead {
   readonly completed: number;
   readonly closed: number;
   readonly reassigned: number;
+  /** Open tasks whose title's attempt count was made true. */
+  readonly retitled: number;
   readonly written: boolean;
 }
 
@@ -123,6 +125,7 @@ function summary(decision: Decision) {
     close: decision.close,
     complete: decision.complete,
     reassign: decision.reassign,
+    retitle: decision.retitle,
   };
 }
 
@@ -130,7 +133,7 @@ function summary(decision: Decision) {
 const ROUNDS = 2;
 
 const hasChanges = (d: Decision) =>
-  d.create.length + d.close.length + d.complete.length + d.reassign.length > 0;
+  d.create.length + d.close.length + d.complete.length + d.reassign.length + d.retitle.length > 0;
 
 /** One label per decision: a stop or the end of the cadence first, then what it changes. */
 function outcomeOf(decision: Decision): DecisionOutcome {
@@ -139,6 +142,7 @@ function outcomeOf(decision: Decision): DecisionOutcome {
   if (decision.complete.length > 0) return 'completed';
   if (decision.close.length > 0) return 'closed';
   if (decision.reassign.length > 0) return 'reassigned';
+  if (decision.retitle.length > 0) return 'retitled';
   return 'noop';
 }
 
@@ -241,6 +245,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       completed: decision?.complete.length ?? 0,
       closed: decision?.close.length ?? 0,
       reassigned: decision?.reassign.length ?? 0,
+      retitled: decision?.retitle.length ?? 0,
       written: changed && !dryRun,
     };
     return { outcome, decision };
@@ -331,6 +336,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       countChanged('completed', record.tasks, decision.complete);
       countChanged('closed', record.tasks, decision.close);
       countChanged('reassigned', record.tasks, decision.reassign);
+      countChanged('retitled', record.tasks, decision.retitle);
       if (record.tasks.length === 0 && decision.create.length > 0) {
         metrics.firstTaskWritten((at - Date.parse(record.lead.createdAt)) / 1000);
       }
@@ -385,6 +391,7 @@ export interface DeliveryTotals {
   readonly completed: number;
   readonly closed: number;
   readonly reassigned: number;
+  readonly retitled: number;
   /** Leads found whose tasks were already right. */
   readonly unchanged: number;
   readonly notFound: number;
@@ -399,6 +406,7 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
     completed: 0,
     closed: 0,
     reassigned: 0,
+    retitled: 0,
     unchanged: 0,
     notFound: 0,
     failed: 0,
@@ -411,7 +419,8 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
       totals.completed += o.completed;
       totals.closed += o.closed;
       totals.reassigned += o.reassigned;
-      if (o.created + o.completed + o.closed + o.reassigned === 0) totals.unchanged++;
+      totals.retitled += o.retitled;
+      if (o.created + o.completed + o.closed + o.reassigned + o.retitled === 0) totals.unchanged++;
     }
   }
   return totals;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { scheduleFrom } from '../../src/config/schedule.ts';
+import { taskTitle } from '../../src/engine/task-text.ts';
 import type {
   Activity,
   CadenceTask,
@@ -171,8 +172,25 @@ export function decisionCorpus(seed = CORPUS_SEED, size = CORPUS_SIZE): CorpusCa
       activities: activitiesFor(created, random),
     };
     const now = created + Math.floor(random() * 30 * DAY);
-    return { snapshot, now, schedule: team.schedule };
+    return { snapshot: titled(snapshot), now, schedule: team.schedule };
   });
+}
+
+/**
+ * Every task titled as if its step's place on its channel were the attempt it is ("Call 2 of 6"
+ * for the second call step), as titles read before logged attempts were counted: a track with
+ * a deleted step or an attempt logged outside the cadence holds an untrue count. Derived from
+ * the snapshot alone, so the seeded stream (and every other input) is as it was.
+ */
+function titled(snapshot: LeadSnapshot): LeadSnapshot {
+  const { lead } = snapshot;
+  const who = lead.company ? `${lead.name} (${lead.company})` : lead.name;
+  const tasks = snapshot.tasks.map((task) => {
+    const on = researchCadence.steps.flatMap((s, k) => (s.channel === task.channel ? [k + 1] : []));
+    const position = { nth: on.indexOf(task.step) + 1, of: on.length };
+    return position.nth === 0 ? task : { ...task, title: taskTitle(task.channel, position, who) };
+  });
+  return { ...snapshot, tasks };
 }
 
 /** JSON with object keys sorted, so the digest depends on values, not on key order. */

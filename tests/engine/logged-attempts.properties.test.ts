@@ -120,11 +120,17 @@ const scenario = activities.chain((logged) =>
   }),
 );
 
-/** Writes a decision as a connector does: completed tasks note the attempt that did them. */
+/**
+ * Writes a decision as a connector does: completed tasks note the attempt that did them, and
+ * retitled tasks take their new title.
+ */
 function applied(tasks: CadenceTask[], decision: Decision, now: number): CadenceTask[] {
   const closed = new Set(decision.close.map((c) => c.taskId));
   const done = new Map(decision.complete.map((c) => [c.taskId, c]));
+  const titles = new Map(decision.retitle.map((r) => [r.taskId, r.title]));
   const next = tasks.map((t): CadenceTask => {
+    const title = titles.get(t.id);
+    if (t.status === 'open' && title !== undefined) return { ...t, title };
     const credit = done.get(t.id);
     if (t.status === 'open' && credit) {
       const { at, outcome, activity } = credit;
@@ -145,6 +151,7 @@ function applied(tasks: CadenceTask[], decision: Decision, now: number): Cadence
       createdAt: new Date(now).toISOString(),
       dueAt: d.dueAt,
       reminderAt: d.reminderAt,
+      title: d.title,
     });
   }
   return next;
@@ -153,6 +160,7 @@ function applied(tasks: CadenceTask[], decision: Decision, now: number): Cadence
 describe('logged attempts, redelivered and reordered', { timeout: 60_000 }, () => {
   it('never completes two steps for one attempt, nor one with an attempt made too early', () => {
     let completed = 0;
+    let retitled = 0;
     fc.assert(
       fc.property(scenario, ({ logged, order, repeats, schedule, cadence, lagMinutes }) => {
         let tasks = applied(
@@ -171,6 +179,7 @@ describe('logged attempts, redelivered and reordered', { timeout: 60_000 }, () =
           const keys = decision.complete.map((c) => c.activity);
           expect(new Set(keys).size).toBe(keys.length);
           completed += keys.length;
+          retitled += decision.retitle.length;
           // Never with an attempt made earlier than the lead time before the step became due.
           const leadTime = (schedule.loggedAttemptLeadMinutes ?? 15) * MINUTE;
           for (const c of decision.complete) {
@@ -188,10 +197,13 @@ describe('logged attempts, redelivered and reordered', { timeout: 60_000 }, () =
         // Redelivered once more: the records are spent, nothing is completed again.
         const again = plan({ lead, tasks, activities: known }, cadence, now, schedule);
         expect(again.complete).toEqual([]);
+        // Every open title counts truly once retitled: a redelivery retitles nothing again.
+        expect(again.retitle).toEqual([]);
       }),
       { seed: SEED, numRuns: 120 },
     );
-    // The scenarios do exercise the rule: logged attempts completed steps.
+    // The scenarios do exercise the rules: logged attempts completed steps and retitled others.
     expect(completed).toBeGreaterThan(100);
+    expect(retitled).toBeGreaterThan(10);
   });
 });

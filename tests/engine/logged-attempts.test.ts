@@ -120,6 +120,41 @@ describe('plan: calls logged outside the task list', () => {
     expect(next?.dueAt).toBe(iso(300));
   });
 
+  it('retitles in place an open call whose count calls made since made untrue, and nothing else', () => {
+    // Call 1 made at 10:02 (the dialer's call 'a' completed it), "Call 2 of 6" written for
+    // 10:32-11:02; the dialer then logs calls at 10:10 and 10:12, too early to be that step's
+    // attempt, yet the second and third calls.
+    const done = { ...callTask(1, 'completed', 0), doneAt: iso(2), credit: 'a' };
+    const title = 'Call 2 of 6 — Ada';
+    const open = { ...callTask(3, 'open', 62), reminderAt: iso(32), createdAt: iso(2), title };
+    const logged = [call('a', 2), call('b', 10), call('c', 12)];
+    const decision = calls([done, open], logged, 13);
+    expect(decision.retitle).toEqual([{ taskId: 'task-3', title: 'Call 4 of 6 — Ada' }]);
+    // The same task stays, where it was due: nothing closed, created or completed.
+    expect(decision.keep).toContain('task-3');
+    expect([decision.close, decision.complete]).toEqual([[], []]);
+    expect(decision.create.filter((d) => d.channel === 'call')).toEqual([]);
+    // Once retitled, the next round finds the title true and changes nothing.
+    const retitled = { ...open, title: 'Call 4 of 6 — Ada' };
+    const again = calls([done, retitled], logged, 14);
+    expect(again.retitle).toEqual([]);
+    expect(again.keep).toContain('task-3');
+  });
+
+  it('changes only the count of a title: what the rep added stays, a rewritten title is theirs', () => {
+    const done = { ...callTask(1, 'completed', 0), doneAt: iso(2), credit: 'a' };
+    const open = (title: string) => ({ ...callTask(3, 'open', 62), reminderAt: iso(32), title });
+    const logged = [call('a', 2), call('b', 10)];
+    const decide = (title: string) => calls([done, open(title)], logged, 13).retitle;
+    expect(decide('Call 2 of 6 — Ada — ask for the CFO')).toEqual([
+      { taskId: 'task-3', title: 'Call 3 of 6 — Ada — ask for the CFO' },
+    ]);
+    expect(decide('Ring Ada back about pricing')).toEqual([]);
+    expect(decide('Call 3 of 6 — Ada')).toEqual([]);
+    // A task read without its title (a connector that does not read it) is left be.
+    expect(calls([done, callTask(3, 'open', 62)], logged, 13).retitle).toEqual([]);
+  });
+
   it('still stops on a connected call rather than completing with it', () => {
     const connected: Activity = { ...call('a', 1), outcome: 'connected' };
     const decision = calls([callTask(1, 'open', 0)], [connected], 2);

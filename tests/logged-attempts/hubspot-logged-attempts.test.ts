@@ -30,12 +30,13 @@ const callTasks = (id: string): StoredObject[] =>
     .filter((task) => task.properties.hs_task_type === 'CALL')
     .sort((a, b) => Number(a.id) - Number(b.id));
 
-async function newLead(): Promise<string> {
-  t = await startHubSpotApp(TUESDAY_10AM, { ADMIN_TOKEN });
+async function newLead(start = TUESDAY_10AM, more: Record<string, string> = {}): Promise<string> {
+  t = await startHubSpotApp(start, { ADMIN_TOKEN });
   const id = t.emulator.createContact({
     firstname: 'Jane',
     lastname: 'Doe',
     phone: '+1 212 555 0100',
+    ...more,
   });
   expect((await t.deliver([contactCreated(id)])).status).toBe(200);
   return id;
@@ -113,6 +114,45 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
       'COMPLETED',
       'NOT_STARTED',
     ]);
+  });
+
+  it('retitles the open call in place when the dialer logs calls while it waits: "Call 4 of 6", same task, text and due time', async () => {
+    // Wednesday 2026-12-02, 10:00 in New York.
+    const id = await newLead('2026-12-02T15:00:00.000Z', { company: 'Acme' });
+    t.advance(2);
+    const start = t.now();
+    await logCall(id, start);
+    // A copy: the emulator changes its stored objects in place.
+    const second = structuredClone(callTasks(id)[1]);
+    expect(second?.properties.hs_task_subject).toBe('Call 2 of 6 — Jane Doe (Acme)');
+    // 10:10 and 10:12: too early to be call 2's attempt, yet the second and third calls.
+    t.advance(8);
+    expect((await logCall(id, t.now())).summary).toMatchObject({ retitled: 1, created: 0 });
+    t.advance(2);
+    const before = t.emulator.requests.length;
+    const { call, summary } = await logCall(id, t.now());
+    expect(summary).toMatchObject({ retitled: 1, created: 0, completed: 0, closed: 0 });
+    const open = callTasks(id).filter((task) => task.properties.hs_task_status !== 'COMPLETED');
+    expect(open.map((task) => task.id)).toEqual([second?.id]);
+    expect(open[0]?.properties).toEqual({
+      ...second?.properties,
+      hs_task_subject: 'Call 4 of 6 — Jane Doe (Acme)',
+      hs_lastmodifieddate: expect.any(String),
+    });
+    expect(Date.parse(open[0]?.properties.hs_timestamp ?? '') - start).toBe(60 * MINUTE);
+    // One write: the subject, through the batch update that completions use.
+    const written = t.emulator.requests
+      .slice(before)
+      .filter((r) => /batch\/(create|update|archive)/.test(r.path));
+    expect(written.map((r) => r.path)).toEqual(['/crm/objects/2026-09/tasks/batch/update']);
+
+    // HubSpot redelivers the event: the title is true now, nothing is written.
+    const again = t.emulator.requests.length;
+    const redelivered = await t.deliver([callLogged(call)]);
+    expect(await redelivered.json()).toMatchObject({ retitled: 0, created: 0, unchanged: 1 });
+    expect(t.emulator.requests.slice(again).filter((r) => /batch\/update/.test(r.path))).toEqual(
+      [],
+    );
   });
 
   it('completes email 1 with an email sent from the Sales extension', async () => {

@@ -21,8 +21,8 @@ const callTasks = (id: string): SalesforceRecord[] =>
     .filter((task) => String(task.Description ?? '').includes('Lead follow-up: call step'))
     .sort((a, b) => String(a.CreatedDate).localeCompare(String(b.CreatedDate)));
 
-async function newLead(): Promise<string> {
-  t = await startSalesforceApp(TUESDAY_10AM, { ADMIN_TOKEN });
+async function newLead(start = TUESDAY_10AM): Promise<string> {
+  t = await startSalesforceApp(start, { ADMIN_TOKEN });
   const id = t.emulator.createLead({
     FirstName: 'Jane',
     LastName: 'Doe',
@@ -69,6 +69,40 @@ describe('Salesforce: a call logged outside the task list moves the cadence on',
     const again = await t.callout({ taskIds: [call] });
     expect(await again.json()).toMatchObject({ completed: 0, created: 0, closed: 0 });
     expect(callTasks(id)).toHaveLength(2);
+  });
+
+  it('retitles the open call in place when the dialer logs calls while it waits: "Call 4 of 6", same task, text and due time', async () => {
+    // Wednesday 2026-12-02, 10:00 in New York.
+    const id = await newLead('2026-12-02T15:00:00.000Z');
+    t.advance(2);
+    await logCall(id);
+    // A copy: the emulator changes its stored records in place.
+    const second = structuredClone(callTasks(id)[1]);
+    expect(second?.Subject).toBe('Call 2 of 6 — Jane Doe (Acme)');
+    // 10:10 and 10:12: too early to be call 2's attempt, yet the second and third calls.
+    t.advance(8);
+    expect((await logCall(id)).summary).toMatchObject({ retitled: 1, created: 0 });
+    t.advance(2);
+    const before = t.emulator.requests.length;
+    const { call, summary } = await logCall(id);
+    expect(summary).toMatchObject({ retitled: 1, created: 0, completed: 0, closed: 0 });
+    const open = callTasks(id).filter((task) => task.IsClosed !== true);
+    expect(open).toEqual([
+      {
+        ...second,
+        Subject: 'Call 4 of 6 — Jane Doe (Acme)',
+        LastModifiedDate: expect.any(String),
+      },
+    ]);
+    // One write: the Subject, through the collection update that completions use.
+    const writes = t.emulator.requests.slice(before).filter((r) => r.method !== 'GET');
+    expect(writes.map((r) => [r.method, r.status])).toEqual([['PATCH', 200]]);
+
+    // The flow fires again: the title is true now, nothing is written.
+    const again = t.emulator.requests.length;
+    const redelivered = await t.callout({ taskIds: [call] });
+    expect(await redelivered.json()).toMatchObject({ retitled: 0, created: 0, unchanged: 1 });
+    expect(t.emulator.requests.slice(again).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 
   it('does not complete the open step with a call made long before it became due', async () => {

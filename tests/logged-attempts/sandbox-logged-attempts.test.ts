@@ -92,6 +92,55 @@ describe('POST /sandbox/leads/:id/activities: a call logged outside the task lis
     expect(third?.subject).toMatch(/^Call 4 of 6/);
   });
 
+  describe('calls the dialer logs while call 2 waits (Wed 2026-12-02, New York)', () => {
+    const WEDNESDAY_10AM = Date.parse('2026-12-02T15:00:00.000Z');
+    const at = (minutes: number) => new Date(WEDNESDAY_10AM + minutes * MINUTE).toISOString();
+
+    async function janeDoe(): Promise<LeadView> {
+      t = await buildTestApp({ TIMEZONE: 'America/New_York' }, at(0));
+      const payload = { name: 'Jane Doe', company: 'Acme', phone: '+1 212 555 0100' };
+      return (await t.app.inject({ method: 'POST', url: '/sandbox/leads', payload })).json();
+    }
+    const dial = async (id: string, minutes: number) => {
+      t.setNow(at(minutes));
+      return (await log(id, { channel: 'call', outcome: 'no_answer' })).json().lead as LeadView;
+    };
+    const open = (lead: LeadView) => calls(lead).find((c) => c.status === 'open');
+
+    it('retitles the open call in place: "Call 4 of 6" after three calls, same task, body and due time', async () => {
+      const lead = await janeDoe();
+      const second = open(await dial(lead.id, 2));
+      expect(second).toMatchObject({ subject: 'Call 2 of 6 — Jane Doe (Acme)' });
+      expect([second?.reminderAt, second?.dueAt]).toEqual([at(32), at(62)]);
+      // 10:10 and 10:12: too early to be call 2's attempt, yet the second and third calls.
+      expect(open(await dial(lead.id, 10))?.subject).toBe('Call 3 of 6 — Jane Doe (Acme)');
+      const after = await dial(lead.id, 12);
+      expect(calls(after).filter((c) => c.status === 'open')).toEqual([
+        { ...second, subject: 'Call 4 of 6 — Jane Doe (Acme)' },
+      ]);
+      expect(calls(after).some((c) => c.status === 'closed')).toBe(false);
+      // Redelivered: the title is true now, nothing changes.
+      t.setNow(at(13));
+      const again = await t.app.inject({
+        method: 'PATCH',
+        url: `/sandbox/leads/${lead.id}`,
+        payload: { status: 'working' },
+      });
+      expect(calls(again.json() as LeadView)).toEqual(calls(after));
+    });
+
+    it('takes a call logged within 15 minutes of a ticked call 1 as that same call', async () => {
+      const lead = await janeDoe();
+      const first = open(lead);
+      t.setNow(at(2));
+      const url = `/sandbox/tasks/${first?.id}/complete`;
+      await t.app.inject({ method: 'POST', url, payload: { outcome: 'no_answer' } });
+      // 10:10 is 8 minutes after the tick: the dialer's record of call 1, not a second call.
+      expect(open(await dial(lead.id, 10))?.subject).toBe('Call 2 of 6 — Jane Doe (Acme)');
+      expect(open(await dial(lead.id, 12))?.subject).toBe('Call 3 of 6 — Jane Doe (Acme)');
+    });
+  });
+
   it('opens no further call once six calls were logged', async () => {
     const lead = await newLead();
     let view: LeadView = lead;
