@@ -84,6 +84,19 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
     }
   });
 
+  it('sends a Berlin lead no email on its public holidays either (LEAD_HOLIDAYS: days without contact)', async () => {
+    // Thursday 25 March 2027, 16:00 New York: Good Friday (26) and Easter Monday (29) are
+    // German public holidays, on which the New York team works. The Berlin window (08:00-20:00)
+    // and the team's day (09:00-17:00 New York, 14:00-22:00 Berlin) meet, but not on those days.
+    const body = { createdAt: '2027-03-25T16:00:00-04:00', phone: '+49 30 1234567' };
+    const p = await preview({}, body);
+    const days = p.steps.map((s) => local(s.dueAt, 'Europe/Berlin').toISODate());
+    expect(days).not.toContain('2027-03-26');
+    expect(days).not.toContain('2027-03-29');
+    const emails = p.steps.filter((s) => s.channel === 'email');
+    expect(emails.some((e) => e.reason === 'moved_past_holiday:DE')).toBe(true);
+  });
+
   it('calls an Australian or Brazilian lead only inside the window of every candidate zone', async () => {
     for (const country of ['Australia', 'BR']) {
       const body = { createdAt: '2026-04-16T10:00:00-04:00', country };

@@ -3,6 +3,7 @@ import { DayCache } from './day-cache.ts';
 import { type LeadPlace, leadStretches } from './lead-window.ts';
 import {
   DAY,
+  dayNumberAt,
   HOUR,
   intersect,
   type LocalDay,
@@ -73,8 +74,33 @@ function closestStretch(
 }
 
 /**
+ * The team's openings less the public holidays of the lead's country in the lead's own zone
+ * (`LEAD_HOLIDAYS`): days without contact for desk steps too, so no email is due on Good Friday
+ * in Berlin because the team in New York works that day.
+ */
+function offLeadHolidays(team: readonly Opening[], place: LeadPlace, schedule: Schedule) {
+  const { country } = place;
+  const isHoliday = schedule.leadHolidays;
+  if (country === undefined || !isHoliday || team.length === 0) return team;
+  let open: readonly Opening[] = team;
+  const first = dayNumberAt((team[0] as Opening).start, place.zone);
+  const last = dayNumberAt((team[team.length - 1] as Opening).end - 1, place.zone);
+  for (let n = first; n <= last; n++) {
+    const day = localDay(place.zone, n);
+    if (!isHoliday(country, day.iso)) continue;
+    open = open.flatMap((o) =>
+      [
+        { start: o.start, end: Math.min(o.end, day.start) },
+        { start: Math.max(o.start, day.end), end: o.end },
+      ].filter((part) => part.end > part.start),
+    );
+  }
+  return open;
+}
+
+/**
  * The openings of one team day. Overlap of the team's hours and the lead's window when there
- * is one; else, for desk steps, the team's hours, and for calls and texts (`hard`), the
+ * is one; else, for desk steps, the team's hours (less the lead's public holidays), and for calls and texts (`hard`), the
  * stretch of the lead's window closest to them. Decided per day, so the rule depends only on
  * the moment, never on where a search started.
  */
@@ -89,7 +115,7 @@ function dayOpenings(
   const span = { start: (team[0] as Opening).start, end: (team[team.length - 1] as Opening).end };
   const overlaps = intersect(team, leadStretches(span, place, schedule));
   if (overlaps.length > 0) return { openings: overlaps, reason: 'overlap' };
-  if (!hard) return { openings: team, reason: 'team_hours' };
+  if (!hard) return { openings: offLeadHolidays(team, place, schedule), reason: 'team_hours' };
   const closest = closestStretch(number, team, place, schedule);
   return { openings: closest ? [closest] : [], reason: 'lead_window_only' };
 }
