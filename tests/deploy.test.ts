@@ -281,7 +281,8 @@ describe('Kubernetes manifests', () => {
     const { port } = server.address() as AddressInfo;
     const totals = (failed: number): SweepTotals => ({
       since: '2026-11-24T10:00:00.000Z',
-      ...{ leads: 5, created: 2, completed: 0, closed: 0, unchanged: 3 - failed, failed },
+      ...{ leads: 5, created: 2, completed: 0, closed: 0, reassigned: 0, retitled: 0 },
+      ...{ unchanged: 3 - failed, failed },
     });
     const run = (status: number, body: unknown) => {
       answer = { status, body: JSON.stringify(body) };

@@ -34,6 +34,8 @@ describe('POST /reconcile on the sandbox', () => {
       created: 2,
       completed: 0,
       closed: 0,
+      reassigned: 0,
+      retitled: 0,
       unchanged: 0,
       failed: 0,
     });
@@ -48,6 +50,16 @@ describe('POST /reconcile on the sandbox', () => {
     t.setNow('2026-11-24T17:00:00.000Z');
     t.sandbox.updateLead(lead.id, { status: 'unqualified' });
     expect((await sweep(t)).json()).toMatchObject({ leads: 1, closed: 2 });
+  });
+
+  it('moves the open tasks of a lead whose owner changed while webhooks were down, and counts them', async () => {
+    const t = await sandboxApp();
+    const lead = t.sandbox.createLead({ name: 'Handed over', ownerId: 'rep-1' });
+    await sweep(t);
+    t.setNow('2026-11-24T17:00:00.000Z');
+    t.sandbox.updateLead(lead.id, { ownerId: 'rep-2' });
+    expect((await sweep(t)).json()).toMatchObject({ leads: 1, reassigned: 2, unchanged: 0 });
+    expect(t.sandbox.tasksOf(lead.id).map((task) => task.ownerId)).toEqual(['rep-2', 'rep-2']);
   });
 
   it('looks only at leads created or touched since ?since=, and starts no cadence on old ones', async () => {

@@ -9,6 +9,10 @@ export interface SweepTotals {
   readonly created: number;
   readonly completed: number;
   readonly closed: number;
+  /** Open tasks moved to the lead's new owner. */
+  readonly reassigned: number;
+  /** Open tasks whose title's attempt count was made true. */
+  readonly retitled: number;
   readonly unchanged: number;
   readonly failed: number;
 }
@@ -35,6 +39,8 @@ export function sweep(
       created: 0,
       completed: 0,
       closed: 0,
+      reassigned: 0,
+      retitled: 0,
       unchanged: 0,
       failed: 0,
     };
@@ -46,6 +52,8 @@ export function sweep(
         totals.created += t.created;
         totals.completed += t.completed;
         totals.closed += t.closed;
+        totals.reassigned += t.reassigned;
+        totals.retitled += t.retitled;
         // A lead deleted since the search found it needs nothing either.
         totals.unchanged += t.unchanged + t.notFound;
         totals.failed += t.failed;
