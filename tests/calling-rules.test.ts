@@ -107,6 +107,11 @@ describe('the US calling rules file', () => {
     expect(refusal(withRow({ hours: 'Mon-Fri 20:00-08:00' }))).toMatch(/^US hours: /);
     expect(refusal(withRow({ holidays: 'XX' }))).toMatch(/^US holidays: /);
     expect(refusal(withRow({ jurisdiction: 'US-FL' }))).toBe('US-FL has more than one row');
+    // The federal row applies in the territories; a country listed there must not also have a row.
+    expect(refusal(withRow({ alsoIn: ['PR', 'CA'] }))).toBe(
+      "CA has a row of its own and is in US's alsoIn",
+    );
+    expect(refusal(withRow({ alsoIn: ['XX'] }))).toMatch(/alsoIn\.0: unknown country code/);
     expect(refusal('{')).toMatch(/^not valid JSON/);
   });
 

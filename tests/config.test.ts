@@ -39,12 +39,18 @@ describe('configuration', () => {
     ]);
     expect([...config.callingRules.keys()]).toEqual([
       'US',
+      'PR',
+      'VI',
+      'GU',
+      'AS',
+      'MP',
       'CA',
       'AU',
       'CO',
       'ES',
       'FR',
       'ZA',
+      'PT',
       'US-FL',
       'US-OK',
       'US-MD',

@@ -69,6 +69,36 @@ describe('a Paris lead (+33 1)', () => {
   });
 });
 
+describe('a Lisbon lead (+351 21) and a Puerto Rico lead (+1 787)', () => {
+  const env = {
+    TIMEZONE: 'Europe/Lisbon',
+    BUSINESS_HOURS: 'Mon-Sun 07:00-23:00',
+    LEAD_CONTACT_HOURS: 'Mon-Sun 07:00-23:00',
+  };
+
+  it('calls Portugal 09:00-22:00 only (Decreto-Lei 134/2009, art. 7.º)', async () => {
+    // Tuesday 13 April 2027, 08:10 in Lisbon.
+    const body = { createdAt: '2027-04-13T08:10:00+01:00', phone: '+351 21 321 7000' };
+    const p = await preview(env, body);
+    expect(dues(p, 'Europe/Lisbon')[0]).toBe('Tue 2027-04-13 09:00');
+    for (const due of dues(p, 'Europe/Lisbon')) {
+      expect(due.slice(-5) >= '09:00' && due.slice(-5) < '22:00', due).toBe(true);
+    }
+  });
+
+  it('holds Puerto Rico to the federal rule, as a US territory (08:00-21:00)', async () => {
+    const body = { createdAt: '2027-04-13T07:10:00-04:00', phone: '+1 787 555 0100' };
+    const p = await preview({ ...env, TIMEZONE: 'America/Puerto_Rico' }, body);
+    expect(p.leadWindow.rules.map((r) => r.code)).toEqual(['US']);
+    expect(dues(p, 'America/Puerto_Rico')[0]).toBe('Tue 2027-04-13 08:00');
+    const none = await preview(
+      { ...env, TIMEZONE: 'America/Puerto_Rico', CALLING_RULES: 'none' },
+      body,
+    );
+    expect(dues(none, 'America/Puerto_Rico')[0]).toBe('Tue 2027-04-13 07:10');
+  });
+});
+
 describe('a Sydney lead (+61 2) of a team that works every day', () => {
   it('is called Monday to Saturday only, 09:00-20:00 and Saturdays to 17:00, not on Australia Day', async () => {
     const env = {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ct from 'countries-and-timezones';
 import Holidays from 'date-holidays';
 import { z } from 'zod';
 import { holidayCalendar, parseHolidays } from '../config/holidays.ts';
@@ -44,6 +45,14 @@ const rowSchema = z
     holidays: z.string().optional(),
     maxPer24h: z.number().int().min(1).max(100).optional(),
     maxPer30Days: z.number().int().min(1).max(1000).optional(),
+    /** Other countries' codes where the row applies too (US territories under federal law). */
+    alsoIn: z
+      .array(
+        z
+          .string()
+          .refine((code) => ct.getCountry(code) !== null, { message: 'unknown country code' }),
+      )
+      .optional(),
   })
   .strict();
 
@@ -136,6 +145,15 @@ export function parseCallingRules(text: string): Parsed<Map<Jurisdiction, Callin
     const rule = ruleOf(row);
     if (!rule.ok) return rule;
     rules.set(row.jurisdiction, rule.value);
+    for (const code of row.alsoIn ?? []) {
+      if (file.value.rules.some((r) => r.jurisdiction === code)) {
+        return {
+          ok: false,
+          error: `${code} has a row of its own and is in ${row.jurisdiction}'s alsoIn`,
+        };
+      }
+      rules.set(code, rule.value);
+    }
   }
   const states = [...rules].filter(([j]) => j.startsWith('US-')).map(([, rule]) => rule);
   if (states.length > 0) rules.set(UNKNOWN_US_STATE, anyStateRule(states));

@@ -24,7 +24,12 @@ export interface Preview {
   timezone: string;
   timezoneSource: string;
   candidates: string[];
-  leadWindow: { contactHours: string; holidaysOf: string | null; usState: string | null };
+  leadWindow: {
+    contactHours: string;
+    holidaysOf: string | null;
+    usState: string | null;
+    rules: { code: string; hours: string }[];
+  };
   steps: PreviewStep[];
 }
 
