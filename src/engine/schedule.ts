@@ -19,12 +19,22 @@ const PROBE = 14 * DAY;
 
 /**
  * The candidate zones whose windows are intersected: all of them while they share a stretch
- * (a safe window); only the lead's own zone (the most populous candidate) when they never do.
+ * (a safe window). When they never do, the lead's own zone (the most populous candidate) and
+ * every other candidate that still shares a stretch with those kept: never one zone alone
+ * while more can be kept (a lead in New York, Los Angeles or Tokyo is called when it is
+ * calling time in New York and Los Angeles, not at 09:00 New York, 06:00 in Los Angeles).
  */
 function windowPlace(from: number, place: LeadPlace, schedule: Schedule): LeadPlace {
   if (place.zones.length < 2) return place;
-  if (sharesStretch({ start: from, end: from + PROBE }, place, schedule)) return place;
-  return { ...place, zones: [place.zone] };
+  const probe = { start: from, end: from + PROBE };
+  if (sharesStretch(probe, place, schedule)) return place;
+  let zones = [place.zone];
+  for (const zone of place.zones) {
+    if (zones.includes(zone)) continue;
+    const wider = [...zones, zone];
+    if (sharesStretch(probe, { ...place, zones: wider }, schedule)) zones = wider;
+  }
+  return { ...place, zones };
 }
 
 function firstAfter(
