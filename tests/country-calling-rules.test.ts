@@ -55,6 +55,16 @@ describe('a Paris lead (+33 1)', () => {
     }
   });
 
+  it('gets its emails in the team’s and its own hours, not held to the calling rules', async () => {
+    // Tuesday 13 April 2027, 09:00 in Paris, a Paris team: the call waits for 10:00, the email
+    // does not (the decree governs calls).
+    const early = { createdAt: '2027-04-13T09:00:00+02:00', phone: '+33 1 42 68 53 00' };
+    const p = await preview(env, early);
+    expect(dues(p, 'Europe/Paris')[0]).toBe('Tue 2027-04-13 10:00');
+    const [email] = p.steps.filter((s) => s.channel === 'email');
+    expect(local(email?.dueAt ?? '', 'Europe/Paris').toFormat('HH:mm')).toBe('09:00');
+  });
+
   it('is called at most 4 times in any 30 days: the fifth call waits, and says why', async () => {
     const p = await preview(env, body);
     const times = calls(p).map((c) => Date.parse(c.dueAt));

@@ -129,12 +129,13 @@ const openingsCache = new DayCache<DayOpenings>(MAX_CACHED);
 
 /**
  * A team day's openings for one kind of step and lead: they depend on nothing else (the rules
- * and country through the lead's kind, its zones, the schedule), so each is decided once.
+ * and country through the lead's kind, its zones, the schedule; for desk steps also the zone the
+ * lead's holidays are read in), so each is decided once.
  */
 export function openingsFor(place: LeadPlace, schedule: Schedule, hard: boolean) {
   return openingsCache.of(
     schedule,
-    `${hard ? 'call' : 'desk'}|${place.key}`,
+    `${hard ? 'call' : `desk ${place.zone}`}|${place.key}`,
     zonesKey(place.zones),
   );
 }

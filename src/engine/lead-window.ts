@@ -65,6 +65,22 @@ export function leadPlace(lead: LeadSnapshot['lead']): LeadPlace {
   return { zone: lead.timezone, zones, country, rules, caps, key };
 }
 
+const DESK = new WeakMap<LeadPlace, LeadPlace>();
+
+/**
+ * The place a desk step (email, social, task) is timed by: the lead's zones, contact hours and
+ * country holidays, without the calling rules, which govern calls and texts only.
+ */
+export function deskPlace(place: LeadPlace): LeadPlace {
+  if (place.rules.length === 0) return place;
+  let desk = DESK.get(place);
+  if (!desk) {
+    desk = { ...place, rules: [], caps: [], key: `${place.country ?? ''}|` };
+    DESK.set(place, desk);
+  }
+  return desk;
+}
+
 const EVERY_DAY = new WeakMap<MinuteRange, WeeklyHours>();
 
 /** The contact window per weekday: a bare range means every day. */

@@ -2,6 +2,7 @@
 import { doneAt } from './attempts.ts';
 import { parseIso } from './iso-time.ts';
 import {
+  deskPlace,
   explainHoliday,
   holidaysPassed,
   type LeadPlace,
@@ -104,10 +105,11 @@ function callNotes(
 }
 
 export function timing(step: CadenceStep, input: TimingInput): Timing {
-  const { snapshot, place, previousDone, now, schedule } = input;
+  const { snapshot, previousDone, now, schedule } = input;
   const zone = snapshot.lead.timezone;
   const created = parseIso(snapshot.lead.createdAt);
   const hard = HARD.has(step.channel);
+  const place = hard ? input.place : deskPlace(input.place);
   let earliest: number;
   if (step.afterMinutes) {
     earliest = Math.max((previousDone ?? created) + step.afterMinutes.min * MINUTE, now);
