@@ -145,9 +145,11 @@ describe('issue 14: calls only inside the lead’s legal window and days', () =>
       timezone: 'EST',
     };
     const p = await previewOn(t, body);
-    expect(p).toMatchObject({ timezone: 'EST', timezoneSource: 'safe' });
+    expect(p).toMatchObject({ timezone: 'America/New_York', timezoneSource: 'safe' });
     expect(p.candidates).toEqual(['America/New_York', 'EST']);
     for (const call of calls(p)) {
+      // The rules the rep reads are stated in Miami's clock, not in the doubtful EST.
+      expect(call.body).toContain('Calling rules, in New York time: Fla. Stat.');
       const miami = local(call.dueAt, 'America/New_York');
       expect(miami.hour * 60 + miami.minute, `${call.title} ${call.dueAt}`).toBeLessThan(20 * 60);
     }

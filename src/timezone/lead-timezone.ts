@@ -246,17 +246,13 @@ const byPopulation = (a: string, b: string) => population(b) - population(a) || 
 /**
  * Several candidate zones: a safe window over all of them; when their windows never all meet
  * (a toll-free +1 number: Guam to Pago Pago), a safe window over the most populous group of
- * them whose windows do, never one zone alone while several are possible. The zone the CRM
- * holds (`own`) counts the lead's days while it is one of the group.
+ * them whose windows do, never one zone alone while several are possible. The lead's days are
+ * counted, and its task lines written, in the group's most populous zone: a CRM zone that the
+ * phone contradicts is itself in doubt (`EST`, Panama's clock, on a Miami number).
  */
-function severalZones(
-  zones: readonly string[],
-  at: number,
-  minutes: number,
-  own?: string,
-): LeadTimezone {
+function severalZones(zones: readonly string[], at: number, minutes: number): LeadTimezone {
   const year = new Date(at).getUTCFullYear();
-  const key = `${year} ${minutes} ${own ?? ''} ${zones.join(' ')}`;
+  const key = `${year} ${minutes} ${zones.join(' ')}`;
   let found = SEVERAL.get(key);
   if (!found) {
     const all = windowsMeet(
@@ -264,8 +260,7 @@ function severalZones(
       minutes,
     );
     const group = all ? [...zones] : populousGroup(zones, year, minutes);
-    const populous = [...group].sort(byPopulation)[0] ?? [...zones].sort(byPopulation)[0] ?? '';
-    const zone = own !== undefined && group.includes(own) ? own : populous;
+    const zone = [...group].sort(byPopulation)[0] ?? [...zones].sort(byPopulation)[0] ?? '';
     found = {
       zone,
       source: all ? 'safe' : 'populous',
@@ -318,7 +313,7 @@ export function leadTimezone(
     if (zones.length === 0 || zones.some((zone) => singleZone([own, zone], at) !== undefined)) {
       return { zone: own, source: 'lead', candidates: [own] };
     }
-    return severalZones([own, ...zones], at, windowMinutes, own);
+    return severalZones([own, ...zones], at, windowMinutes);
   }
   if (zones.length === 0) return { zone: teamZone, source: 'team', candidates: [teamZone] };
   const single = singleZone(zones, at);
