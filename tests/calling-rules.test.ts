@@ -112,6 +112,12 @@ describe('the US calling rules file', () => {
       "CA has a row of its own and is in US's alsoIn",
     );
     expect(refusal(withRow({ alsoIn: ['XX'] }))).toMatch(/alsoIn\.0: unknown country code/);
+    // A country's code may not be a state's too: `state_cap:CO` must name one rule.
+    const colombia = shipped.rules.find((r) => r.jurisdiction === 'CO');
+    const colorado = { ...colombia, jurisdiction: 'US-CO' };
+    expect(refusal(JSON.stringify({ ...shipped, rules: [...shipped.rules, colorado] }))).toBe(
+      'US-CO and CO share the code CO: reasons and caches could not tell them apart',
+    );
     expect(refusal('{')).toMatch(/^not valid JSON/);
   });
 

@@ -106,7 +106,9 @@ function bodyOf(step: CadenceStep, lead: LeadSnapshot['lead'], when: Timing, tea
   if (when.outside) lines.push(outsideHoursLine(when.reminderAt, lead.timezone, teamZone));
   if (when.uncertain) lines.push(uncertainZoneLine(when.reminderAt, lead.timezone, when.uncertain));
   if (when.movedPast) lines.push(holidayLine(when.movedPast, lead.jurisdiction?.country));
-  if (when.closesAt !== undefined) lines.push(closingLine(when.closesAt, lead.timezone, teamZone));
+  if (when.closesAt !== undefined) {
+    lines.push(closingLine(when.closesAt, lead.timezone, teamZone, step.channel));
+  }
   if (HARD.has(step.channel)) {
     const notices = (lead.jurisdiction?.rules ?? []).flatMap((r) => r.notice ?? []);
     if (notices.length > 0) lines.push(callingRulesLine(notices, lead.timezone));

@@ -123,6 +123,13 @@ function dayName({ day }: MovedPast): string {
  * German lead's first call due four days on knows why: "Not earlier: Fri 26 Mar and Mon 29 Mar
  * are public holidays where the lead is (DE)."
  */
+/** `the PA calling rules`; for a US lead whose state is unknown, every state's. */
+function rulesName(code: string): string {
+  return code === 'ANY-STATE'
+    ? "the calling rules of every US state (the lead's state is unknown)"
+    : `the ${code} calling rules`;
+}
+
 export function holidayLine(passed: readonly MovedPast[], country: string | undefined): string {
   const parts: string[] = [];
   for (const code of new Set(passed.map((p) => p.code))) {
@@ -132,7 +139,7 @@ export function holidayLine(passed: readonly MovedPast[], country: string | unde
     parts.push(
       code === country
         ? `${list} ${one ? 'is a public holiday' : 'are public holidays'} where the lead is (${code})`
-        : `${list} ${one ? 'is a day' : 'are days'} without calls under the ${code} calling rules`,
+        : `${list} ${one ? 'is a day' : 'are days'} without calls under ${rulesName(code)}`,
     );
   }
   return `Not earlier: ${parts.join('; ')}.`;
@@ -143,11 +150,16 @@ export function holidayLine(passed: readonly MovedPast[], country: string | unde
  * opens it a little late does not call after hours: "The lead's calling window closes at 20:00
  * in New York (17:00 in Los Angeles): call before then."
  */
-export function closingLine(at: number, leadZone: string, teamZone: string): string {
+export function closingLine(
+  at: number,
+  leadZone: string,
+  teamZone: string,
+  channel: Channel,
+): string {
   const here = `${clock(at, leadZone)} in ${placeName(leadZone)}`;
   const yours =
     clock(at, teamZone) === clock(at, leadZone) && placeName(teamZone) === placeName(leadZone)
       ? ''
       : ` (${clock(at, teamZone)} in ${placeName(teamZone)})`;
-  return `The lead's calling window closes at ${here}${yours}: call before then.`;
+  return `The lead's calling window closes at ${here}${yours}: ${channel === 'sms' ? 'text' : 'call'} before then.`;
 }

@@ -28,7 +28,7 @@ export function explainReason(reason: TimingReason): string {
     return "inside the lead's window but outside the team's hours: the two do not meet that day";
   const [kind, code] = reason.split(':');
   if (kind === 'state_cap')
-    return `delayed by the ${code} limit on calls and texts in any 24 hours`;
+    return `delayed by the ${code} rule's cap on calls and texts in a rolling period (24 hours, or 30 days for a country such as FR)`;
   return `moved past a public holiday or no-call day (${code})`;
 }
 

@@ -144,6 +144,13 @@ export function parseCallingRules(text: string): Parsed<Map<Jurisdiction, Callin
     }
     const rule = ruleOf(row);
     if (!rule.ok) return rule;
+    const twin = [...rules].find(([j, r]) => r.code === rule.value.code && j !== row.jurisdiction);
+    if (twin) {
+      return {
+        ok: false,
+        error: `${row.jurisdiction} and ${twin[0]} share the code ${rule.value.code}: reasons and caches could not tell them apart`,
+      };
+    }
     rules.set(row.jurisdiction, rule.value);
     for (const code of row.alsoIn ?? []) {
       if (file.value.rules.some((r) => r.jurisdiction === code)) {
