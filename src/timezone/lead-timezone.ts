@@ -212,28 +212,27 @@ function windowsMeet(offsets: readonly (readonly [number, number])[], minutes: n
 
 /**
  * The zones to read a window in when not all of them share one: the most populous group that
- * does, each zone in turn taken as the group's earliest clock. Leaving out the few people of
- * the outlying zones is safer than reading the window in one zone alone.
+ * does, each pair of a winter and a summer clock taken as the group's earliest. Leaving out the
+ * few people of the outlying zones is safer than reading the window in one zone alone.
  */
 function populousGroup(zones: readonly string[], year: number, minutes: number): string[] {
   const offsets = new Map(zones.map((zone) => [zone, offsetsOf(zone, year)] as const));
+  const winters = [...new Set([...offsets.values()].map(([w]) => w))];
+  const summers = [...new Set([...offsets.values()].map(([, s]) => s))];
   let best: string[] = [];
   let bestPeople = -1;
-  for (const [, [winter, summer]] of offsets) {
-    const group = zones.filter((zone) => {
-      const [w, s] = offsets.get(zone) ?? [0, 0];
-      return w >= winter && w - winter < minutes && s >= summer && s - summer < minutes;
-    });
-    const people = group.reduce((sum, zone) => sum + population(zone), 0);
-    if (
-      people > bestPeople &&
-      windowsMeet(
-        group.map((z) => offsets.get(z) ?? [0, 0]),
-        minutes,
-      )
-    ) {
-      best = group;
-      bestPeople = people;
+  // Each season's earliest clock is tried on its own: daylight saving time can swap the order.
+  for (const winter of winters) {
+    for (const summer of summers) {
+      const group = zones.filter((zone) => {
+        const [w, s] = offsets.get(zone) as [number, number];
+        return w >= winter && w - winter < minutes && s >= summer && s - summer < minutes;
+      });
+      const people = group.reduce((sum, zone) => sum + population(zone), 0);
+      if (people > bestPeople) {
+        best = group;
+        bestPeople = people;
+      }
     }
   }
   return best;
