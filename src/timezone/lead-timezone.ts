@@ -107,10 +107,17 @@ function countryNames(): Map<string, string> {
 
 const COUNTRY_BY_NAME = countryNames();
 
+// A lead's country field is read up to three times per lead (zone, country, rules); leads share
+// a few hundred spellings, each normalised once.
+const COUNTRY_CODES = new Map<string, CountryCode | undefined>();
+
 /** An ISO country code from a CRM's country field: a code (`us`) or a name in several languages. */
 export function countryCode(country: string): CountryCode | undefined {
+  if (COUNTRY_CODES.has(country)) return COUNTRY_CODES.get(country);
   const name = normalName(country);
   const code = ct.getCountry(name.toUpperCase()) ? name.toUpperCase() : COUNTRY_BY_NAME.get(name);
+  if (COUNTRY_CODES.size >= MAX_CACHED) COUNTRY_CODES.clear();
+  COUNTRY_CODES.set(country, code as CountryCode | undefined);
   return code as CountryCode | undefined;
 }
 
