@@ -75,8 +75,8 @@ export async function cadenceRoutes(
   };
 
   /** One preview for the JSON answer and the page, so the page always shows what JSON says. */
-  const preview = (input: z.output<typeof previewBody>) => {
-    const { place, lead } = previewLead(input);
+  const preview = (input: z.output<typeof previewBody>, resolved = previewLead(input)) => {
+    const { place, lead } = resolved;
     const steps = timeline(lead, cadence, schedule).map((entry) => ({
       ...entry,
       localDueAt: DateTime.fromISO(entry.dueAt).setZone(place.zone).toISO(),
@@ -100,9 +100,11 @@ export async function cadenceRoutes(
       const input = parseInput(previewBody, filled(form), 'preview request');
       // The chart shades the window the engine keeps to: every candidate zone, the rules, the
       // lead's holidays; not the contact hours alone.
-      const place = leadPlace(previewLead(input).lead);
+      const resolved = previewLead(input);
+      const place = leadPlace(resolved.lead);
       const window: LegalStretches = (span) => leadStretches(span, place, schedule);
-      return sendPage(reply, previewPageHtml({ form, schedule, answer: preview(input), window }));
+      const answer = preview(input, resolved);
+      return sendPage(reply, previewPageHtml({ form, schedule, answer, window }));
     } catch (error) {
       if (!(error instanceof HttpError) || !error.issues) throw error;
       return sendPage(reply, previewPageHtml({ form, schedule, issues: error.issues }), 400);
