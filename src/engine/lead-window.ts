@@ -102,11 +102,21 @@ export function holidayOf(day: LocalDay, place: LeadPlace, schedule: Schedule): 
   return undefined;
 }
 
+/** The stretches of a weekday's `ranges` that every rule allows too. */
+export function ruledRanges(
+  ranges: readonly MinuteRange[],
+  rules: readonly CallingRule[],
+  weekday: number,
+): readonly MinuteRange[] {
+  let allowed = ranges;
+  for (const rule of rules) allowed = intersectRanges(allowed, rule.hours[weekday] ?? []);
+  return allowed;
+}
+
 function ownWindow(day: LocalDay, place: LeadPlace, schedule: Schedule): Opening[] {
   if (holidayOf(day, place, schedule) !== undefined) return [];
-  let ranges: readonly MinuteRange[] = weeklyHoursOf(schedule.contactHours)[day.weekday] ?? [];
-  for (const rule of place.rules) ranges = intersectRanges(ranges, rule.hours[day.weekday] ?? []);
-  return ranges.map((r) => localRange(day, r));
+  const hours = weeklyHoursOf(schedule.contactHours)[day.weekday] ?? [];
+  return ruledRanges(hours, place.rules, day.weekday).map((r) => localRange(day, r));
 }
 
 const MAX_CACHED = 200_000;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { holidayCalendar, parseHolidays } from '../config/holidays.ts';
 import { formatWeeklyHours, type Parsed, parseWeeklyHours } from '../config/hours.ts';
 import { parseJsonWith } from '../config/json-file.ts';
-import { intersectRanges } from '../engine/local-days.ts';
+import { ruledRanges } from '../engine/lead-window.ts';
 import type { CallingRule, MinuteRange } from '../engine/types.ts';
 
 /** The rules file shipped with the service: one row per jurisdiction stricter than federal law. */
@@ -106,9 +106,7 @@ function ruleOf(row: Row): Parsed<CallingRule> {
 function anyStateRule(states: readonly CallingRule[]): CallingRule {
   const hours: MinuteRange[][] = [[]];
   for (let day = 1; day <= 7; day++) {
-    let ranges: readonly MinuteRange[] = [{ start: 0, end: 24 * 60 }];
-    for (const rule of states) ranges = intersectRanges(ranges, rule.hours[day] ?? []);
-    hours.push([...ranges]);
+    hours.push([...ruledRanges([{ start: 0, end: 24 * 60 }], states, day)]);
   }
   const withHolidays = states
     .filter((r) => r.isHoliday !== undefined)

@@ -1,5 +1,4 @@
-import { weeklyHoursOf } from '../engine/lead-window.ts';
-import { intersectRanges } from '../engine/local-days.ts';
+import { ruledRanges, weeklyHoursOf } from '../engine/lead-window.ts';
 import type { CallingRule, LeadJurisdiction, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { UNKNOWN_US_STATE } from '../rules/calling-rules.ts';
 import {
@@ -41,9 +40,8 @@ function longestRange(hours: MinuteRange | WeeklyHours, rules: readonly CallingR
   const week = weeklyHoursOf(hours);
   let longest = 0;
   for (let day = 1; day <= 7; day++) {
-    let ranges: readonly MinuteRange[] = week[day] ?? [];
-    for (const rule of rules) ranges = intersectRanges(ranges, rule.hours[day] ?? []);
-    for (const r of ranges) longest = Math.max(longest, r.end - r.start);
+    for (const r of ruledRanges(week[day] ?? [], rules, day))
+      longest = Math.max(longest, r.end - r.start);
   }
   return longest;
 }
