@@ -1,21 +1,18 @@
 import { idBatches } from '../../connectors/batching.ts';
 import { type CrmConnector, CrmError } from '../../connectors/crm-connector.port.ts';
 import { withBudget } from '../../connectors/request-gate.ts';
-import { type FollowUpPipeline, type PipelineLog, totalsOf } from './follow-up.pipeline.ts';
+import {
+  type DeliveryTotals,
+  type FollowUpPipeline,
+  type PipelineLog,
+  totalsOf,
+} from './follow-up.pipeline.ts';
 
-export interface SweepTotals {
-  readonly since: string;
-  readonly leads: number;
-  readonly created: number;
-  readonly completed: number;
-  readonly closed: number;
-  /** Open tasks moved to the lead's new owner. */
-  readonly reassigned: number;
-  /** Open tasks whose title's attempt count was made true. */
-  readonly retitled: number;
-  readonly unchanged: number;
-  readonly failed: number;
-}
+/** A sweep's answer: what its deliveries did, summed (a lead gone since the search is unchanged). */
+export type SweepTotals = { readonly since: string } & Omit<DeliveryTotals, 'notFound'>;
+
+/** The counts a sweep adds up from each batch's totals. */
+const COUNTED = ['created', 'completed', 'closed', 'reassigned', 'retitled', 'failed'] as const;
 
 /** Leads re-decided per pipeline run: one CRM batch. */
 const CHUNK = 100;
@@ -49,14 +46,9 @@ export function sweep(
       try {
         const outcomes = await pipeline.reconcile(ids, log, { startCadencesFrom: since.getTime() });
         const t = totalsOf(outcomes);
-        totals.created += t.created;
-        totals.completed += t.completed;
-        totals.closed += t.closed;
-        totals.reassigned += t.reassigned;
-        totals.retitled += t.retitled;
+        for (const key of COUNTED) totals[key] += t[key];
         // A lead deleted since the search found it needs nothing either.
         totals.unchanged += t.unchanged + t.notFound;
-        totals.failed += t.failed;
       } catch (error) {
         if (!(error instanceof CrmError) || !error.retryable) throw error;
         log.warn(
