@@ -93,4 +93,3 @@ export function hubspotApi(client: Client, middleware: readonly ResponseMiddlewa
     },
   };
 }
-export type HubSpotApi = ReturnType<typeof hubspotApi>;

@@ -30,7 +30,7 @@ const rowSchema = z
     jurisdiction: z
       .string()
       .regex(/^[A-Z]{2}(-[A-Z]{2})?$/, 'must be a country code (US, CA) or US-XX (a state code)')
-      .refine((j) => j === 'US' || !j.includes('-') || j.startsWith('US-'), {
+      .refine((j) => !j.includes('-') || j.startsWith('US-'), {
         message: 'only US states have rows of their own: the state of a lead elsewhere is not read',
       })
       .refine((j) => j.slice(0, 2) in COUNTRIES, {

@@ -174,7 +174,7 @@ const ASSOCIATION_TYPES: Record<string, number> = {
  * `errors`), and that 2026-09 enforces the account's validation rules on writes
  * (https://developers.hubspot.com/changelog/crm-api-write-validation-enforcement).
  */
-export const DATED_VERSIONS = ['2026-03', '2026-09'] as const;
+const DATED_VERSIONS = ['2026-03', '2026-09'] as const;
 type Version = (typeof DATED_VERSIONS)[number] | 'v3' | 'v4';
 const LEGACY = new Set<Version>(['v3', 'v4']);
 /** Versions whose batch endpoints answer a partial failure with 207 Multi-Status. */
