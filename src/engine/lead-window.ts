@@ -200,10 +200,6 @@ export function explainHoliday(
   fallback: TimingReason,
 ): TimingReason {
   if (!place.country && !place.rules.some((r) => r.isHoliday)) return fallback;
-  const last = dayNumberAt(chosen, place.zone);
-  for (let n = Math.max(dayNumberAt(earliest, place.zone), last - 40); n < last; n++) {
-    const code = holidayOf(localDay(place.zone, n), place, schedule);
-    if (code !== undefined) return `moved_past_holiday:${code}`;
-  }
-  return fallback;
+  const [first] = holidaysPassed(earliest, chosen, place, schedule);
+  return first ? `moved_past_holiday:${first.code}` : fallback;
 }
