@@ -20,7 +20,8 @@ const PROBE = 14 * DAY;
 /**
  * The candidate zones whose windows are intersected: all of them while they share a stretch
  * (a safe window). When they never do, the lead's own zone (the most populous candidate) and
- * every other candidate that still shares a stretch with those kept: never one zone alone
+ * the other candidates taken one by one, in the order listed, each kept when it still shares a
+ * stretch with those kept before it (a greedy choice, not the largest set): never one zone alone
  * while more can be kept (a lead in New York, Los Angeles or Tokyo is called when it is
  * calling time in New York and Los Angeles, not at 09:00 New York, 06:00 in Los Angeles).
  */
