@@ -3,7 +3,12 @@
  * the states with rows, every call checked against the lead's window by independent luxon code.
  */
 import { describe, expect, it } from 'vitest';
-import { calls, checkedPreviews, callDues as dues } from './support/lead-preview.ts';
+import {
+  calls,
+  checkedPreviews,
+  callDues as dues,
+  expectClockWithin,
+} from './support/lead-preview.ts';
 
 const preview = checkedPreviews();
 
@@ -60,7 +65,7 @@ describe('state no-call days hold even when the team would call every day of the
     expect(dues(p, 'America/New_York')[0]).toBe('Tue 2026-08-11 09:00');
     for (const due of dues(p, 'America/New_York')) {
       expect(due).not.toMatch(/^Sun|2026-08-10/);
-      expect(due.slice(-5) >= '09:00' && due.slice(-5) < '18:00', due).toBe(true);
+      expectClockWithin(due, '09:00', '18:00');
     }
   });
 
@@ -99,7 +104,7 @@ describe('a Pennsylvania lead (+1 215) of a New York team that works every day',
     expect(all[1]).toMatch(/^Mon 2026-11-16 09:/); // not Saturday after 19:00, not Sunday
     for (const due of all) {
       expect(due).not.toMatch(/^Sun/);
-      expect(due.slice(-5) >= '09:00' && due.slice(-5) < '19:00', due).toBe(true);
+      expectClockWithin(due, '09:00', '19:00');
     }
   });
 });
@@ -192,7 +197,7 @@ describe('leads in the states whose rows were added from summaries and device ru
       expect(all[0]).toBe(first);
       for (const due of all) {
         expect(days, due).toContain(due.slice(0, 3));
-        expect(due.slice(-5) >= start && due.slice(-5) < end, due).toBe(true);
+        expectClockWithin(due, start, end);
       }
     });
   }

@@ -85,3 +85,9 @@ export function checkedPreviews() {
 /** Each call's due time in `zone`, as `Sun 2026-04-19 12:00`. */
 export const callDues = (p: Preview, zone: string) =>
   calls(p).map((c) => local(c.dueAt, zone).toFormat('ccc yyyy-MM-dd HH:mm'));
+
+/** A due time as `callDues` gives it (`Sun 2026-04-19 12:00`) lies in `[from, to)` of its day. */
+export function expectClockWithin(due: string, from: string, to: string): void {
+  const clock = due.slice(-5);
+  expect(clock >= from && clock < to, due).toBe(true);
+}
