@@ -105,3 +105,33 @@ export function completionTexts(changes: readonly LeadChanges[]): {
   }
   return { texts, unread: [...wanted] };
 }
+
+/** What changes on an open task the engine keeps: a new owner, a true title, or both. */
+export interface OpenTaskUpdate {
+  readonly taskId: string;
+  readonly ownerId?: string;
+  readonly title?: string;
+}
+
+/**
+ * The changes of the open tasks the engine keeps, one entry per task however many of them it
+ * has (a batch or a collection must not name a record twice, and a task both reassigned and
+ * retitled is one write). Completions are other tasks: the engine never completes a task it
+ * keeps.
+ */
+export function openTaskUpdates(changes: readonly LeadChanges[]): OpenTaskUpdate[] {
+  type Entry = { taskId: string; ownerId?: string; title?: string };
+  const byId = new Map<string, Entry>();
+  const entry = (taskId: string): Entry => {
+    const found = byId.get(taskId);
+    if (found) return found;
+    const fresh: Entry = { taskId };
+    byId.set(taskId, fresh);
+    return fresh;
+  };
+  for (const { reassign, retitle = [] } of changes) {
+    for (const { taskId, ownerId } of reassign) entry(taskId).ownerId = ownerId;
+    for (const { taskId, title } of retitle) entry(taskId).title = title;
+  }
+  return [...byId.values()];
+}

@@ -8,7 +8,12 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
-import { completionTexts, type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
+import {
+  completionTexts,
+  type LeadRuleOptions,
+  leadRules,
+  openTaskUpdates,
+} from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
@@ -318,12 +323,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         ],
       })),
     );
-    const updates = changes.flatMap(({ reassign }) =>
-      reassign.map(({ taskId, ownerId }) => ({
-        id: taskId,
-        properties: { hubspot_owner_id: ownerId },
-      })),
-    );
     const archives = changes.flatMap(({ close }) => close.map(({ taskId }) => ({ id: taskId })));
     // New tasks first: a new lead waiting for its first call matters more than tidying up.
     const create = (inputs: typeof creates) =>
@@ -356,15 +355,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     const created = settled.flatMap((s) =>
       s.status === 'fulfilled' ? s.value.flatMap((r) => cadenceTaskFrom(r) ?? []) : [],
     );
-    await updateTaskTexts(changes);
-    for (const part of chunks(updates, BATCH)) {
-      try {
-        await call('batch update of tasks', async () => resultsOf(await updateTasks(part)));
-      } catch (error) {
-        // An owner HubSpot refuses keeps the tasks where they are (see the create fallback).
-        if (!ownerRefused(error)) throw error;
-      }
-    }
+    await updateTaskFields(changes);
     for (const part of chunks(archives, BATCH)) {
       await call('batch archive of tasks', () =>
         post<undefined>(hubspotPath.objects('tasks', '/batch/archive'), { inputs: part }),
@@ -389,11 +380,12 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   }
 
   /**
-   * Completes tasks from logged attempts, each with the attempt noted on it, and makes untrue
-   * titles true, in the same batches: a retitle costs no request of its own beside a completion.
-   * The engine never completes and retitles one task at once.
+   * Completes tasks from logged attempts, each with the attempt noted on it, and gives the open
+   * tasks the engine keeps their new owner and true title, all in the same batches with one
+   * input per task: a delivery that completes, reassigns and retitles costs one request per 100
+   * tasks. The engine never completes a task it keeps.
    */
-  async function updateTaskTexts(changes: readonly LeadChanges[]): Promise<void> {
+  async function updateTaskFields(changes: readonly LeadChanges[]): Promise<void> {
     const completions = changes.flatMap(({ complete = [] }) => complete);
     const bodies = completions.length > 0 ? await openBodies(changes) : new Map<string, string>();
     const completed = completions.flatMap((c: TaskCompletion) => {
@@ -402,11 +394,24 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
         ? []
         : [{ id: c.taskId, properties: completedTaskProperties(body, c) }];
     });
-    const retitled = changes.flatMap(({ retitle = [] }) =>
-      retitle.map(({ taskId, title }) => ({ id: taskId, properties: { hs_task_subject: title } })),
-    );
-    for (const part of chunks([...completed, ...retitled], BATCH)) {
-      await call('batch completion of tasks', async () => resultsOf(await updateTasks(part)));
+    const kept = openTaskUpdates(changes).map(({ taskId, ownerId, title }) => {
+      const properties: Record<string, string> = {};
+      if (ownerId !== undefined) properties.hubspot_owner_id = ownerId;
+      if (title !== undefined) properties.hs_task_subject = title;
+      return { id: taskId, properties };
+    });
+    for (const part of chunks([...completed, ...kept], BATCH)) {
+      try {
+        await call('batch update of tasks', async () => resultsOf(await updateTasks(part)));
+      } catch (error) {
+        // An owner HubSpot refuses (a deactivated user) keeps the tasks where they are. HubSpot
+        // validates a batch whole before it writes, so the rest of it goes again without owners.
+        if (!ownerRefused(error)) throw error;
+        const rest = part.map((input) => withOwner(input));
+        const left = rest.filter((input) => Object.keys(input.properties).length > 0);
+        if (left.length === 0) continue;
+        await call('batch update of tasks', async () => resultsOf(await updateTasks(left)));
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import {
   type LeadRules,
   markerLine,
   markerReader,
+  openTaskUpdates,
   readCompletion,
   text,
 } from '../crm-mapping.ts';
@@ -159,25 +160,13 @@ export function taskRecord(draft: TaskDraft, leadId: string, teamZone: string) {
   };
 }
 
-/**
- * The updates of open tasks: a new owner and a true title, one record per task (a collection
- * must not name a record twice). `Subject` holds 255 characters, as on create.
- */
+/** The updates of open tasks as Salesforce records; `Subject` holds 255 characters, as on create. */
 export function taskUpdates(changes: readonly LeadChanges[]) {
-  type Update = { Id: string; OwnerId?: string; Subject?: string };
-  const byId = new Map<string, Update>();
-  const update = (Id: string) => {
-    const found = byId.get(Id);
-    if (found) return found;
-    const fresh: Update = { Id };
-    byId.set(Id, fresh);
-    return fresh;
-  };
-  for (const { reassign, retitle = [] } of changes) {
-    for (const { taskId, ownerId } of reassign) update(taskId).OwnerId = ownerId;
-    for (const { taskId, title } of retitle) update(taskId).Subject = title.slice(0, 255);
-  }
-  return [...byId.values()];
+  return openTaskUpdates(changes).map(({ taskId, ownerId, title }) => ({
+    Id: taskId,
+    ...(ownerId === undefined ? {} : { OwnerId: ownerId }),
+    ...(title === undefined ? {} : { Subject: title.slice(0, 255) }),
+  }));
 }
 
 /** Call results as reps type them into `CallDisposition` (a free-text field). */

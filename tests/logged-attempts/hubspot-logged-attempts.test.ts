@@ -155,6 +155,46 @@ describe('HubSpot: a call logged outside the task list moves the cadence on', ()
     );
   });
 
+  it('gives a task a new owner and a true title in one write, and keeps the title when HubSpot refuses the owner', async () => {
+    // Wednesday 2026-12-02, 10:00 in New York.
+    const id = await newLead('2026-12-02T15:00:00.000Z', { hubspot_owner_id: '101' });
+    t.emulator.owners.add('101').add('102');
+    t.advance(2);
+    await logCall(id, t.now());
+    // The lead moves to another rep while the dialer logs a call too early for call 2.
+    t.emulator.updateContact(id, { hubspot_owner_id: '102' });
+    t.advance(8);
+    const before = t.emulator.requests.length;
+    const { summary } = await logCall(id, t.now());
+    expect(summary).toMatchObject({ retitled: 1, reassigned: 2, created: 0 });
+    const updates = t.emulator.requests.slice(before).filter((r) => /batch\/update/.test(r.path));
+    expect(updates).toHaveLength(1);
+    const open = t.emulator
+      .tasksOf(id)
+      .filter((task) => task.properties.hs_task_status !== 'COMPLETED');
+    expect(open.map((task) => task.properties.hubspot_owner_id)).toEqual(['102', '102']);
+    expect(callTasks(id)[1]?.properties.hs_task_subject).toBe('Call 3 of 6 — Jane Doe');
+
+    // The new owner is deactivated before the next early call: the title still becomes true.
+    t.emulator.owners.add('103');
+    t.emulator.updateContact(id, { hubspot_owner_id: '103' });
+    t.emulator.owners.delete('103');
+    t.advance(2);
+    const res = await t.deliver([
+      callLogged(
+        t.emulator.logCall(id, {
+          hs_timestamp: new Date(t.now()).toISOString(),
+          hs_call_disposition: CALL_DISPOSITIONS.noAnswer,
+        }),
+      ),
+    ]);
+    expect(res.status).toBe(200);
+    expect(callTasks(id)[1]?.properties).toMatchObject({
+      hs_task_subject: 'Call 4 of 6 — Jane Doe',
+      hubspot_owner_id: '102',
+    });
+  });
+
   it('completes email 1 with an email sent from the Sales extension', async () => {
     const id = await newLead();
     t.advance(4);
