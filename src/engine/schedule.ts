@@ -53,23 +53,32 @@ function firstAfter(
   return undefined;
 }
 
-/** The zones a call's window from `from` is read in: every candidate, or the lead's own alone. */
-export function windowZones(from: number, place: LeadPlace, schedule: Schedule): readonly string[] {
-  return windowPlace(from, place, schedule).zones;
+/** An opening, and the candidate zones whose windows it was read in (see `windowPlace`). */
+export interface PlacedOpening extends ReasonedOpening {
+  readonly zones: readonly string[];
 }
 
 /**
- * The first moment at or after `from` when a step may be due, with the end of that stretch.
- * Calls and texts (`hard`) are only ever inside the lead's window; when no working day of the
- * team meets it for a year, the lead's window alone decides.
+ * The first moment at or after `from` when a step may be due, with the end of that stretch and
+ * the zones it was read in. Calls and texts (`hard`) are only ever inside the lead's window;
+ * when no working day of the team meets it for a year, the lead's window alone decides.
  */
 export function nextOpening(
   from: number,
   candidates: LeadPlace,
   schedule: Schedule,
   hard: boolean,
-): ReasonedOpening {
+): PlacedOpening {
   const place = windowPlace(from, candidates, schedule);
+  return { ...openingIn(from, place, schedule, hard), zones: place.zones };
+}
+
+function openingIn(
+  from: number,
+  place: LeadPlace,
+  schedule: Schedule,
+  hard: boolean,
+): ReasonedOpening {
   const days = openingsFor(place, schedule, hard);
   // A call's stretch may lie a day beyond the team day that chose it: start a day earlier.
   const first = dayNumberAt(from, schedule.teamZone) - (hard ? 1 : 0);

@@ -9,8 +9,8 @@ import {
   leadStretches,
   type MovedPast,
 } from './lead-window.ts';
-import { MINUTE, type Opening } from './local-days.ts';
-import { nextOpening, startOfLeadDay, startOfNextDay, windowZones } from './schedule.ts';
+import { MINUTE } from './local-days.ts';
+import { nextOpening, type PlacedOpening, startOfLeadDay, startOfNextDay } from './schedule.ts';
 import type {
   Activity,
   CadenceStep,
@@ -81,13 +81,13 @@ const CLOSING_SOON = 60 * MINUTE;
  */
 function callNotes(
   from: number,
-  opening: Opening,
+  opening: PlacedOpening,
   reason: TimingReason,
   place: LeadPlace,
   schedule: Schedule,
 ): Pick<Timing, 'uncertain' | 'movedPast' | 'closesAt'> {
   const at = opening.start;
-  const zones = place.zones.length > 1 ? windowZones(from, place, schedule) : place.zones;
+  const { zones } = opening;
   const passed = reason.startsWith('moved_past_holiday:')
     ? holidaysPassed(from, at, place, schedule)
     : [];
