@@ -16,10 +16,11 @@ import {
 } from '../../connectors/hubspot/hubspot.subscriptions.ts';
 import { type HubSpotEvent, planDelivery } from '../../src/webhooks/hubspot-events.ts';
 import {
-  appSchema,
+  appSchemaFor,
   COMPONENT_DIRS,
   hsprojectSchema,
   webhooksSchema,
+  webhooksSchemaFor,
 } from '../support/hubspot-project.schema.ts';
 
 const PROJECT = fileURLToPath(new URL('../../deploy/hubspot-app/', import.meta.url));
@@ -37,9 +38,29 @@ describe('the HubSpot app project (deploy/hubspot-app)', () => {
   it('passes the documented schema of hsproject.json, the app and the webhooks component', () => {
     const project = hsprojectSchema.parse(read(PROJECT, 'hsproject.json'));
     expect(project.platformVersion).toBe('2026.03');
-    const app = appSchema.parse(read(PROJECT, join(project.srcDir, 'app', 'app-hsmeta.json')));
+    const app = appSchemaFor(project.platformVersion).parse(
+      read(PROJECT, join(project.srcDir, 'app', 'app-hsmeta.json')),
+    );
     expect(app.config).toMatchObject({ distribution: 'private', auth: { type: 'static' } });
-    webhooksSchema.parse(read(PROJECT, WEBHOOKS_FILE));
+    webhooksSchemaFor(project.platformVersion).parse(read(PROJECT, WEBHOOKS_FILE));
+  });
+
+  it('the schema follows the version: isUserLevel and component permissions only from 2026.09', () => {
+    const app = read(PROJECT, join('src', 'app', 'app-hsmeta.json')) as {
+      config: Record<string, unknown>;
+    };
+    const userLevel = structuredClone(app);
+    userLevel.config.isUserLevel = false;
+    expect(appSchemaFor('2026.09').safeParse(userLevel).success).toBe(true);
+    expect(appSchemaFor('2026.03').safeParse(userLevel).success).toBe(false);
+    const scoped = {
+      ...(read(PROJECT, WEBHOOKS_FILE) as object),
+      permissions: { requiredScopes: ['crm.objects.contacts.read'] },
+    };
+    expect(webhooksSchemaFor('2026.09').safeParse(scoped).success).toBe(true);
+    expect(webhooksSchemaFor('2026.03').safeParse(scoped).success).toBe(false);
+    const misspelt = { ...scoped, permissions: { requiredScope: ['crm.objects.contacts.read'] } };
+    expect(webhooksSchemaFor('2026.09').safeParse(misspelt).success).toBe(false);
   });
 
   it('puts each component in its folder, with a uid unique in the project', () => {
