@@ -17,8 +17,10 @@ const WEBHOOK_PATH = '/webhooks/hubspot';
 /**
  * `@hubspot/cli` ships two binaries (`hs`, `hscms`), neither named after the package, so a bare
  * `npx @hubspot/cli …` stops with "could not determine executable to run": name the binary.
+ * The version is exact: 8.14.0 is the first whose parser knows platform version 2026.09 (older
+ * ones stop with "Unsupported platform version"), and a range would let npx reuse an older copy.
  */
-const UPLOAD_COMMAND = 'npx --yes --package=@hubspot/cli@8 hs project upload';
+const UPLOAD_COMMAND = 'npx --yes --package=@hubspot/cli@8.14.0 hs project upload';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);

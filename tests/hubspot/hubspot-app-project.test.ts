@@ -19,6 +19,7 @@ import {
   appSchemaFor,
   COMPONENT_DIRS,
   hsprojectSchema,
+  PROJECT_PLATFORM_VERSION,
   webhooksSchema,
   webhooksSchemaFor,
 } from '../support/hubspot-project.schema.ts';
@@ -35,13 +36,16 @@ function hsmetaFiles(dir: string): string[] {
 }
 
 describe('the HubSpot app project (deploy/hubspot-app)', () => {
-  it('passes the documented schema of hsproject.json, the app and the webhooks component', () => {
+  it('is on platform version 2026.09 and passes its schema of hsproject.json, the app and the webhooks', () => {
     const project = hsprojectSchema.parse(read(PROJECT, 'hsproject.json'));
-    expect(project.platformVersion).toBe('2026.03');
+    expect(project.platformVersion).toBe('2026.09');
+    expect(PROJECT_PLATFORM_VERSION).toBe(project.platformVersion);
     const app = appSchemaFor(project.platformVersion).parse(
       read(PROJECT, join(project.srcDir, 'app', 'app-hsmeta.json')),
     );
     expect(app.config).toMatchObject({ distribution: 'private', auth: { type: 'static' } });
+    // Account-level access: the service reads and writes every owner's contacts and tasks.
+    expect(app.config.isUserLevel ?? false).toBe(false);
     webhooksSchemaFor(project.platformVersion).parse(read(PROJECT, WEBHOOKS_FILE));
   });
 
@@ -135,9 +139,18 @@ describe('npm run hubspot:app', () => {
     const next = /Next, from deploy\/hubspot-app: (.+)$/m.exec(stdout)?.[1] ?? '';
     // `@hubspot/cli` has two binaries (`hs`, `hscms`), neither named `cli`: npx runs it only
     // when told which (`--package=… hs`); `npx @hubspot/cli …` cannot pick one and fails.
-    expect(next).toMatch(/^npx --yes --package=@hubspot\/cli@\d+ hs project upload$/);
+    const command = /^npx --yes --package=(@hubspot\/cli@(\d+)\.(\d+)\.\d+) hs project upload$/;
+    const [, spec = '', major = '0', minor = '0'] = command.exec(next) ?? [];
+    expect(next).toMatch(command);
+    // The CLI's parser knows platform version 2026.09 from @hubspot/cli 8.14.0 on; earlier 8.x
+    // stop with "Unsupported platform version: '2026.09'". A range (`@8`) would let npx reuse an
+    // older 8.x from its cache, so the version is exact.
+    expect(Number(major) * 1000 + Number(minor)).toBeGreaterThanOrEqual(8014);
     const guide = readFileSync(new URL('../../docs/hubspot.md', import.meta.url), 'utf8');
     expect(guide).toContain(next);
+    // Every CLI command the guide gives runs the same version.
+    const specs = new Set(guide.match(/@hubspot\/cli@[\w.^~-]+/g));
+    expect([...specs]).toEqual([spec]);
   });
 
   it('refuses a plain-http URL or a property name HubSpot could not have, and writes nothing', () => {

@@ -141,7 +141,7 @@ export const webhooksSchemaFor = (version: PlatformVersion) =>
   });
 
 /** The version deploy/hubspot-app is on (its `hsproject.json`; a test holds the two together). */
-export const PROJECT_PLATFORM_VERSION: PlatformVersion = '2026.03';
+export const PROJECT_PLATFORM_VERSION: PlatformVersion = '2026.09';
 export const appSchema = appSchemaFor(PROJECT_PLATFORM_VERSION);
 export const webhooksSchema = webhooksSchemaFor(PROJECT_PLATFORM_VERSION);
 
