@@ -17,8 +17,9 @@ const WEBHOOK_PATH = '/webhooks/hubspot';
 /**
  * `@hubspot/cli` ships two binaries (`hs`, `hscms`), neither named after the package, so a bare
  * `npx @hubspot/cli …` stops with "could not determine executable to run": name the binary.
- * The version is exact: 8.14.0 is the first whose parser knows platform version 2026.09 (older
- * ones stop with "Unsupported platform version"), and a range would let npx reuse an older copy.
+ * The version is exact: 8.14.0 knows platform version 2026.09, the 8.x releases checked before
+ * it (8.6.0-8.12.0) stop with "Unsupported platform version", and a range would let npx reuse an
+ * older copy from its cache (docs/hubspot.md, "Developer platform version").
  */
 const UPLOAD_COMMAND = 'npx --yes --package=@hubspot/cli@8.14.0 hs project upload';
 
