@@ -230,6 +230,29 @@ describe('holidays', () => {
     expect(parseHolidays(`easter ${'-'.repeat(80)}`).ok).toBe(false);
   });
 
+  it('refuses a month 13 with a message, not a crash', () => {
+    expect(parseHolidays('2026-13-01')).toEqual({
+      ok: false,
+      error: '"2026-13-01" is not a calendar date',
+    });
+    expect(failure({ HOLIDAYS: 'US,2026-00-10' })).toContain(
+      '- HOLIDAYS: "2026-00-10" is not a calendar date',
+    );
+  });
+
+  it('refuses dates separated by spaces instead of commas (date-holidays would keep the first)', () => {
+    for (const text of ['2026-12-24 2026-12-31', '12-24 12-31', '12-24 and 12-31']) {
+      expect(parseHolidays(`US, ${text}`)).toEqual({
+        ok: false,
+        error: `"${text}" holds more than one date: separate dates with commas`,
+      });
+    }
+    // A rule bounded by a date is one rule.
+    for (const rule of ['12-24 since 2020-01-01', '12-24 prior to 2030', 'monday before 12-25']) {
+      expect(parseHolidays(rule).ok, rule).toBe(true);
+    }
+  });
+
   it('refuses unknown countries and regions', () => {
     expect(parseHolidays('ZZ')).toEqual({
       ok: false,

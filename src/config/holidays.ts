@@ -25,7 +25,20 @@ function isDayRule(text: string): boolean {
 }
 
 function isRealDate(text: string): boolean {
-  return DATE.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  // Month 13 makes an Invalid Date (toISOString would throw); day 30 of February rolls over.
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return DATE.test(text) && Number.isFinite(time) && new Date(time).toISOString().startsWith(text);
+}
+
+// A date in a day rule (`12-25`, `2026-12-24`); one after `since` or `prior to` bounds the rule.
+const RULE_DATE = /(^|\s)(?<!(?:since|to)\s)\d{1,4}-\d{1,2}(-\d{1,2})?(?=\s|$)/gi;
+
+/**
+ * date-holidays reads the first date of `2026-12-24 2026-12-31` and drops the rest without a
+ * word, so a list with a missing comma would lose every day but its first.
+ */
+function datesInRule(text: string): number {
+  return text.match(RULE_DATE)?.length ?? 0;
 }
 
 /**
@@ -48,6 +61,12 @@ export function parseHolidays(text: string): Parsed<HolidaySpec> {
       continue;
     }
     if (/\s/.test(item)) {
+      if (datesInRule(item) > 1) {
+        return {
+          ok: false,
+          error: `"${item}" holds more than one date: separate dates with commas`,
+        };
+      }
       if (!isDayRule(item)) {
         return { ok: false, error: `"${item}" is not a date-holidays day rule like "easter -2"` };
       }
