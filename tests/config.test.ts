@@ -230,6 +230,33 @@ describe('holidays', () => {
     expect(parseHolidays(`easter ${'-'.repeat(80)}`).ok).toBe(false);
   });
 
+  it('counts every day of a holiday that lasts several (Chuseok, the Russian New Year holidays)', () => {
+    const days = (spec: string, dates: string[]) => {
+      const parsed = parseHolidays(spec);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const isHoliday = holidayCalendar(parsed.value);
+      return dates.filter((date) => isHoliday(date));
+    };
+    // Chuseok 2027: 14-16 September, one holiday of three days in date-holidays.
+    expect(days('KR', ['2027-09-13', '2027-09-14', '2027-09-15', '2027-09-16'])).toEqual([
+      '2027-09-14',
+      '2027-09-15',
+      '2027-09-16',
+    ]);
+    // Russia's New Year holidays: 2-6 January, one holiday of five days.
+    expect(days('RU', ['2027-01-03', '2027-01-04', '2027-01-05', '2027-01-06'])).toHaveLength(4);
+    // Romania's New Year: 1 and 2 January.
+    expect(days('RO', ['2027-01-02', '2027-01-03'])).toEqual(['2027-01-02']);
+    // A rule's own duration, even when it runs into the next year.
+    expect(days('12-31 P3D', ['2026-12-31', '2027-01-01', '2027-01-02', '2027-01-03'])).toEqual([
+      '2026-12-31',
+      '2027-01-01',
+      '2027-01-02',
+    ]);
+    // A holiday from 14:00 (Christmas Eve in Germany) keeps its one date.
+    expect(days('DE', ['2026-12-24', '2026-12-27'])).toEqual(['2026-12-24']);
+  });
+
   it('refuses a month 13 with a message, not a crash', () => {
     expect(parseHolidays('2026-13-01')).toEqual({
       ok: false,

@@ -88,19 +88,42 @@ export function parseHolidays(text: string): Parsed<HolidaySpec> {
   return { ok: true, value: { regions, dates, ...(rules.length > 0 ? { rules } : {}) } };
 }
 
+const DAY_MS = 86_400_000;
+
+interface Listed {
+  readonly date: string;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/**
+ * Every date a holiday covers: most last a day, some several (Korea's Chuseok and Seollal, three
+ * days; Russia's New Year holidays, five; Eid in many countries, three or four; a rule's `P3D`).
+ * A holiday from 14:00 (Christmas Eve in Germany) still takes its date.
+ */
+function datesOf(holiday: Listed): string[] {
+  const first = Date.parse(`${holiday.date.slice(0, 10)}T00:00:00Z`);
+  const days = Math.max(1, Math.round((holiday.end.getTime() - holiday.start.getTime()) / DAY_MS));
+  return Array.from({ length: days }, (_, k) =>
+    new Date(first + k * DAY_MS).toISOString().slice(0, 10),
+  );
+}
+
+/** The calendar's days off in `year`, and those of last year's holidays that run into it. */
+function listedDays(calendar: Holidays, year: number, keep: (h: { type: string }) => boolean) {
+  return [year - 1, year].flatMap((y) => calendar.getHolidays(y).filter(keep).flatMap(datesOf));
+}
+
 function daysOff(region: string, year: number): string[] {
   const [country = '', state] = region.split('-');
   const calendar = state === undefined ? new Holidays(country) : new Holidays(country, state);
-  return calendar
-    .getHolidays(year)
-    .filter((h) => DAYS_OFF.has(h.type))
-    .map((h) => h.date.slice(0, 10));
+  return listedDays(calendar, year, (h) => DAYS_OFF.has(h.type));
 }
 
 function ruleDays(rules: readonly string[], year: number): string[] {
   const calendar = new Holidays();
   for (const rule of rules) calendar.setHoliday(rule, { name: rule, type: 'public' });
-  return calendar.getHolidays(year).map((h) => h.date.slice(0, 10));
+  return listedDays(calendar, year, () => true);
 }
 
 /** A `YYYY-MM-DD` predicate over the spec; each year's dates are computed once, when first asked. */
