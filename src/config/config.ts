@@ -12,6 +12,7 @@ import { researchCadence } from '../cadence/research-cadence.ts';
 import { DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES } from '../engine/attempts.ts';
 import type { Cadence, CallingRule, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { loadCallingRules } from '../rules/calling-rules.ts';
+import { closedWindows } from '../rules/closed-windows.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
 import { type Parsed, parseContactHours, parseWeeklyHours } from './hours.ts';
 import { parseJsonWith } from './json-file.ts';
@@ -240,6 +241,13 @@ export function loadConfig(
       ? loadCallingRules()
       : { ok: true as const, value: new Map<string, CallingRule>() };
   if (!rules.ok) problems.push(`CALLING_RULES: src/rules/us-calling-rules.json: ${rules.error}`);
+  const closed =
+    result.success && rules.ok ? closedWindows(result.data.LEAD_CONTACT_HOURS, rules.value) : [];
+  if (closed.length > 0) {
+    problems.push(
+      `LEAD_CONTACT_HOURS: the calling rules leave no time in it for leads in ${closed.join(', ')}: their calls and texts would have no lawful moment. Widen it, or remove the rows of places you never call from src/rules/us-calling-rules.json`,
+    );
+  }
   if (!result.success || !crm.success || !settings?.ok || !rules.ok || problems.length > 0) {
     return {
       ok: false,
