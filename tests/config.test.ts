@@ -206,6 +206,25 @@ describe('business hours', () => {
     expect(parseWeeklyHours('Funday 09:00-12:00').ok).toBe(false);
     expect(parseWeeklyHours('Fri-Mon 09:00-12:00').ok).toBe(false);
   });
+
+  it('names the day and ranges that overlap', () => {
+    expect(failure({ BUSINESS_HOURS: 'Mon-Fri 09:00-17:00; Wed 16:00-18:00' })).toContain(
+      '- BUSINESS_HOURS: 09:00-17:00 and 16:00-18:00 overlap on Wed',
+    );
+  });
+
+  it('reads day names spelt out or shortened, not words that merely start like one', () => {
+    const monToFri = parseWeeklyHours('Mon-Fri 09:00-17:00');
+    for (const text of ['Monday-Friday 09:00-17:00', 'mon-fri 09:00-17:00']) {
+      expect(parseWeeklyHours(text), text).toEqual(monToFri);
+    }
+    expect(parseWeeklyHours('Tues,Weds,Thurs 09:00-17:00')).toEqual(
+      parseWeeklyHours('Tue-Thu 09:00-17:00'),
+    );
+    for (const text of ['Monkey-Fried 09:00-17:00', 'Sunshine 10:00-12:00', 'Mo-Fr 09:00-17:00']) {
+      expect(parseWeeklyHours(text).ok, text).toBe(false);
+    }
+  });
 });
 
 describe('holidays', () => {

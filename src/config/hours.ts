@@ -3,6 +3,16 @@ import type { MinuteRange } from '../engine/types.ts';
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * A day's index from its name or a start of it of 3 letters or more (`Mon`, `Tues`, `Thursday`),
+ * or `Weds`; not any word that starts like one (`Monkey`, `Sunshine`).
+ */
+function weekdayOf(text: string): number {
+  if (text === 'weds') return 2;
+  return text.length < 3 ? -1 : DAY_NAMES.findIndex((name) => name.startsWith(text));
+}
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 
 function minuteOf(text: string): number | undefined {
@@ -32,8 +42,8 @@ function parseDays(text: string): Parsed<number[]> {
   const days = new Set<number>();
   for (const part of text.toLowerCase().split(',')) {
     const [first = '', last = first, ...rest] = part.trim().split('-');
-    const a = WEEKDAYS.indexOf(first.trim().slice(0, 3));
-    const b = WEEKDAYS.indexOf(last.trim().slice(0, 3));
+    const a = weekdayOf(first.trim());
+    const b = weekdayOf(last.trim());
     if (rest.length > 0 || a < 0 || b < 0 || a > b) {
       return { ok: false, error: `"${part.trim()}" is not a day or day range like Mon-Fri` };
     }
@@ -59,10 +69,16 @@ export function parseWeeklyHours(text: string): Parsed<MinuteRange[][]> {
       for (const d of days.value) week[d]?.push(range.value);
     }
   }
-  for (const ranges of week) {
+  for (const [day, ranges] of week.entries()) {
     ranges.sort((x, y) => x.start - y.start);
-    if (ranges.some((r, i) => i > 0 && r.start < (ranges[i - 1]?.end ?? 0))) {
-      return { ok: false, error: 'ranges of the same day overlap' };
+    const i = ranges.findIndex((r, k) => k > 0 && r.start < (ranges[k - 1]?.end ?? 0));
+    const [earlier, later] = [ranges[i - 1], ranges[i]];
+    if (earlier && later) {
+      const name = WEEKDAYS[day - 1] ?? '';
+      return {
+        ok: false,
+        error: `${formatRange(earlier)} and ${formatRange(later)} overlap on ${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+      };
     }
   }
   return { ok: true, value: week };
