@@ -106,6 +106,15 @@ describe('configuration', () => {
     expect(message).toContain('overnight');
   });
 
+  it('refuses a HOST with a scheme or a port, which listen would fail on as a DNS error', () => {
+    for (const host of ['localhost:3000', 'http://127.0.0.1', '0.0.0.0 ']) {
+      expect(failure({ HOST: host }), host).toContain('- HOST: must be an address or host name');
+    }
+    for (const host of ['0.0.0.0', '::', '::1', '127.0.0.1', 'localhost', 'followup.internal']) {
+      expect(loadConfig({ HOST: host }).ok, host).toBe(true);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', TIMEZONE: '' }).ok).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
@@ -121,6 +122,20 @@ export interface Config extends CrmSettings {
 
 type ReadFile = (path: string) => string;
 
+// One DNS label: letters, digits and inner hyphens (RFC 1123).
+const HOST_NAME = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/;
+
+/**
+ * An address or host name to listen on. `localhost:3000` or `http://0.0.0.0` passed a bare
+ * string check and failed later, in `listen`, as a DNS error that named no variable.
+ */
+const listenHost = z
+  .string()
+  .refine(
+    (host) => isIP(host) !== 0 || HOST_NAME.test(host),
+    'must be an address or host name such as 0.0.0.0, :: or 127.0.0.1, without scheme or port (the port is PORT)',
+  );
+
 const crmSchema = z.enum(CRM_NAMES).default('sandbox');
 
 function jsonCadence(text: string): Parsed<Cadence> {
@@ -154,7 +169,7 @@ function envSchema(readFile: ReadFile) {
       .transform(Number)
       .refine((n) => n <= 65535, 'must be at most 65535')
       .default(3000),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: listenHost.default('0.0.0.0'),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
