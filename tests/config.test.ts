@@ -115,6 +115,17 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses EST and MST as the team zone: clocks without summer time, unlike CST and PST', () => {
+    expect(failure({ TIMEZONE: 'EST' })).toContain(
+      '- TIMEZONE: "EST" keeps standard time all year, with no daylight saving time: name the ' +
+        'place instead, America/New_York for US Eastern time, America/Panama for a clock without it',
+    );
+    expect(failure({ TIMEZONE: 'mst' })).toContain('America/Denver for US Mountain time');
+    for (const zone of ['America/Panama', 'America/Phoenix', 'US/Eastern', 'EST5EDT']) {
+      expect(loadConfig({ TIMEZONE: zone }).ok, zone).toBe(true);
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', TIMEZONE: '' }).ok).toBe(true);
   });

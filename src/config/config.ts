@@ -122,6 +122,31 @@ export interface Config extends CrmSettings {
 
 type ReadFile = (path: string) => string;
 
+/**
+ * IANA keeps `EST` and `MST` as clocks without daylight saving time (Panama's, Arizona's), while
+ * the runtime reads `CST` and `PST` as Chicago and Los Angeles, summers included: a team in New
+ * York or Denver that writes `EST` or `MST` would start an hour late all summer, and the
+ * start-up line ("09:00-17:00 in EST") would not show it.
+ */
+const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  EST: 'America/New_York for US Eastern time, America/Panama for a clock without it',
+  MST: 'America/Denver for US Mountain time, America/Phoenix for Arizona',
+};
+
+const teamZone = z.string().superRefine((zone, ctx) => {
+  if (!IANAZone.isValidZone(zone)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin' });
+    return;
+  }
+  const instead = FIXED_ABBREVIATIONS[zone.toUpperCase()];
+  if (instead) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${zone}" keeps standard time all year, with no daylight saving time: name the place instead, ${instead}`,
+    });
+  }
+});
+
 // One DNS label: letters, digits and inner hyphens (RFC 1123).
 const HOST_NAME = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/;
 
@@ -176,13 +201,7 @@ function envSchema(readFile: ReadFile) {
     CRM: crmSchema,
     CADENCE: parsedBy(jsonCadence).optional(),
     CADENCE_FILE: parsedBy(cadenceFile).optional(),
-    TIMEZONE: z
-      .string()
-      .refine(
-        (zone) => IANAZone.isValidZone(zone),
-        'must be an IANA time zone such as Europe/Berlin',
-      )
-      .default('UTC'),
+    TIMEZONE: teamZone.default('UTC'),
     BUSINESS_HOURS: parsedBy(parseWeeklyHours).default(
       parseWeeklyHoursOrThrow('Mon-Fri 09:00-17:00'),
     ),
