@@ -126,6 +126,14 @@ describe('configuration', () => {
     }
   });
 
+  it('keeps the team zone under its canonical name, which task lines name the place by', () => {
+    // A lowercase zone made Tokyo leads' calls read "19:00 in new york".
+    for (const zone of ['america/new_york', 'US/Eastern', 'America/New_York']) {
+      const result = loadConfig({ TIMEZONE: zone });
+      expect(result.ok && result.config.timezone, zone).toBe('America/New_York');
+    }
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', TIMEZONE: '' }).ok).toBe(true);
   });

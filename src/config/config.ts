@@ -133,10 +133,15 @@ const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
   MST: 'America/Denver for US Mountain time, America/Phoenix for Arizona',
 };
 
-const teamZone = z.string().superRefine((zone, ctx) => {
+/**
+ * The team's zone under its canonical name (`america/new_york`, `US/Eastern` and `EST5EDT` are
+ * America/New_York): task lines name the team's place from it ("19:00 in New York", not "in new
+ * york" or "in EST5EDT"), and the start-up line shows the zone really in use.
+ */
+const teamZone = z.string().transform((zone, ctx) => {
   if (!IANAZone.isValidZone(zone)) {
     ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin' });
-    return;
+    return z.NEVER;
   }
   const instead = FIXED_ABBREVIATIONS[zone.toUpperCase()];
   if (instead) {
@@ -144,7 +149,9 @@ const teamZone = z.string().superRefine((zone, ctx) => {
       code: 'custom',
       message: `"${zone}" keeps standard time all year, with no daylight saving time: name the place instead, ${instead}`,
     });
+    return z.NEVER;
   }
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 });
 
 // One DNS label: letters, digits and inner hyphens (RFC 1123).
