@@ -14,8 +14,9 @@ export const text = (value: string | null | undefined): string | undefined =>
 
 /** How a lead's CRM fields map to the cadence: which statuses keep it open or mean contact. */
 export interface LeadRules {
+  /** Lowercase: ask with {@link hasStatus}. */
   readonly openLeadStatuses: ReadonlySet<string>;
-  /** Statuses that say contact was made, for the attempts report. */
+  /** Statuses that say contact was made, for the attempts report; lowercase, as above. */
   readonly contactedLeadStatuses: ReadonlySet<string>;
   readonly defaultOwnerId?: string | undefined;
 }
@@ -27,10 +28,26 @@ export interface LeadRuleOptions {
   readonly defaultOwnerId?: string | undefined;
 }
 
+/**
+ * Statuses are compared without case: `new,open` in HUBSPOT_OPEN_LEAD_STATUSES means HubSpot's
+ * `NEW` and `OPEN`. Compared exactly, every lead whose status is `NEW` counted as closed, and
+ * the service deleted the open tasks of every lead it saw. Salesforce picklist values cannot
+ * differ only in case (https://help.salesforce.com/s/articleView?id=000386557&type=1); for
+ * HubSpot's enumeration options no such rule was found, but hs_lead_status's own values are
+ * upper case and two options differing only in case are not a setup anyone could work with.
+ */
+const folded = (statuses: readonly string[] = []) =>
+  new Set(statuses.map((status) => status.toLowerCase()));
+
+/** Whether `status` is one of `statuses` (a set `leadRules` built), case aside. */
+export function hasStatus(statuses: ReadonlySet<string>, status: string): boolean {
+  return statuses.has(status.toLowerCase());
+}
+
 export function leadRules(options: LeadRuleOptions): LeadRules {
   return {
-    openLeadStatuses: new Set(options.openLeadStatuses),
-    contactedLeadStatuses: new Set(options.contactedLeadStatuses),
+    openLeadStatuses: folded(options.openLeadStatuses),
+    contactedLeadStatuses: folded(options.contactedLeadStatuses),
     defaultOwnerId: options.defaultOwnerId,
   };
 }

@@ -16,6 +16,7 @@ import type {
 import type { CrmLead } from '../crm-connector.port.ts';
 import {
   completionLine,
+  hasStatus,
   type LeadRules,
   markerLine,
   markerReader,
@@ -188,9 +189,10 @@ export function leadFromContact(contact: HubSpotRecord, rules: HubSpotLeadRules)
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
     ...(state === undefined ? {} : { state }),
-    isOpen: status === undefined || rules.openLeadStatuses.has(status),
+    isOpen: status === undefined || hasStatus(rules.openLeadStatuses, status),
     converted,
-    contacted: converted || (status !== undefined && rules.contactedLeadStatuses.has(status)),
+    contacted:
+      converted || (status !== undefined && hasStatus(rules.contactedLeadStatuses, status)),
     optedOut: optedOutChannels(p, rules),
   };
 }

@@ -12,6 +12,7 @@ import type {
 import type { CrmLead, LeadChanges } from '../crm-connector.port.ts';
 import {
   completionLine,
+  hasStatus,
   type LeadRules,
   markerLine,
   markerReader,
@@ -129,9 +130,9 @@ export function leadFromSalesforce(lead: SalesforceLead, rules: LeadRules): CrmL
     ...(phone === undefined ? {} : { phone }),
     ...(country === undefined ? {} : { country }),
     ...(state === undefined ? {} : { state }),
-    isOpen: rules.openLeadStatuses.has(status),
+    isOpen: hasStatus(rules.openLeadStatuses, status),
     converted,
-    contacted: converted || rules.contactedLeadStatuses.has(status),
+    contacted: converted || hasStatus(rules.contactedLeadStatuses, status),
     optedOut,
   };
 }

@@ -195,6 +195,17 @@ describe('HubSpot webhook: the cadence follows what the rep does', () => {
     expect(summary.created).toBe(2);
   });
 
+  it('reads HUBSPOT_OPEN_LEAD_STATUSES without case: new,open keeps a NEW contact going', async () => {
+    // Compared exactly, every NEW contact counted as closed and got no task at all.
+    t = await startHubSpotApp(TUESDAY_10AM, { HUBSPOT_OPEN_LEAD_STATUSES: 'new,open' });
+    const id = newContact({ hs_lead_status: 'NEW' });
+    const summary = await expectOk(await t.deliver([created(id)]));
+    expect(summary).toMatchObject({ created: 2, closed: 0 });
+    t.emulator.updateContact(id, { hs_lead_status: 'UNQUALIFIED' });
+    await expectOk(await t.deliver([contactChange(id, 'hs_lead_status', 'UNQUALIFIED')]));
+    expect(openTasks(id)).toEqual([]);
+  });
+
   it('stops when a connected call is logged', async () => {
     t = await startHubSpotApp(TUESDAY_10AM);
     const id = newContact();
