@@ -134,6 +134,12 @@ describe('configuration', () => {
     }
   });
 
+  it('reads yes/no variables in any case, as YAML and .env files spell them', () => {
+    const result = loadConfig({ DRY_RUN: 'TRUE', LEAD_HOLIDAYS: 'False' });
+    expect(result.ok && [result.config.dryRun, result.config.leadHolidays]).toEqual([true, false]);
+    expect(failure({ DRY_RUN: 'maybe' })).toContain('- DRY_RUN: must be true or false');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', TIMEZONE: '' }).ok).toBe(true);
   });

@@ -47,9 +47,14 @@ export const count = (min: number, max: number) =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
-/** A yes/no variable: `true`/`false`, `1`/`0` or `yes`/`no`. */
+/**
+ * A yes/no variable: `true`/`false`, `1`/`0` or `yes`/`no`, in any case: `TRUE` and `True` (as
+ * YAML and .env files often spell it) were refused with "must be true or false".
+ */
 export const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false')
+  .string()
+  .transform((v) => v.toLowerCase())
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false (or yes/no, 1/0)'))
   .transform((v) => ['true', '1', 'yes'].includes(v));
 
 /** A comma-separated list, trimmed, without blanks or repeats. */
