@@ -15,6 +15,7 @@ if (!loaded.ok) {
 }
 const { config } = loaded;
 const logger = createLogger(config.logLevel, { connector: config.crm });
+for (const warning of loaded.warnings) logger.warn(warning);
 const metrics = createMetrics({
   crm: config.crm,
   cadence: config.cadence.id,

@@ -18,7 +18,42 @@ function startServer(env: Record<string, string>) {
   });
 }
 
+/** Runs the real entry point until it says it is ready; its log lines up to then. */
+function logUntilReady(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['src/server.ts'], {
+    cwd: new URL('..', import.meta.url),
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  return new Promise<{ level: number; msg: string }[]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => reject(new Error(`exited ${code} before it was ready: ${stdout}`)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!stdout.includes('lead follow-up service ready')) return;
+      child.removeAllListeners('close');
+      child.kill();
+      resolve(
+        stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line)),
+      );
+    });
+  });
+}
+
 describe('server start-up', () => {
+  it('starts with contact hours a rules row leaves no time in, and logs a warning naming it', async () => {
+    const lines = await logUntilReady({ LEAD_CONTACT_HOURS: 'Mon-Fri 18:00-21:00' });
+    const warnings = lines.filter((line) => line.level === 40).map((line) => line.msg);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^LEAD_CONTACT_HOURS: the calling rules leave no time in it for leads in US-RI/,
+    );
+  });
+
   it('exits 1 naming TIMEZONE and every missing HubSpot variable in one message', async () => {
     const { code, stderr } = await startServer({ CRM: 'hubspot', TIMEZONE: 'bad', PORT: '0' });
     expect(code).toBe(1);

@@ -202,3 +202,26 @@ describe('leads in the states whose rows were added from summaries and device ru
     });
   }
 });
+
+describe('contact hours a state leaves no time in (an evening team)', () => {
+  const evenings = {
+    TIMEZONE: 'America/New_York',
+    BUSINESS_HOURS: 'Mon-Fri 09:00-21:00',
+    LEAD_CONTACT_HOURS: 'Mon-Fri 18:00-21:00',
+  };
+  // Wednesday 2 December 2026, 10:00 in New York.
+  const at = '2026-12-02T10:00:00-05:00';
+
+  it('plans no call for a Rhode Island lead (calls end at 18:00 there), only its emails', async () => {
+    const p = await preview(evenings, { createdAt: at, phone: '+1 401 555 0100' });
+    expect(p.leadWindow.usState).toBe('RI');
+    expect(calls(p)).toEqual([]);
+    expect(p.steps.filter((s) => s.channel === 'email')).toHaveLength(5);
+  });
+
+  it('still calls a New York lead in the evening, until the federal 21:00', async () => {
+    const p = await preview(evenings, { createdAt: at, phone: '+1 212 555 0100' });
+    expect(calls(p)).toHaveLength(6);
+    for (const due of dues(p, 'America/New_York')) expectClockWithin(due, '18:00', '21:00');
+  });
+});

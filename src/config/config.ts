@@ -242,7 +242,10 @@ function parseWeeklyHoursOrThrow(text: string): MinuteRange[][] {
   return parsed.value;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+/** `warnings`: settings that work but leave something undone, logged at start-up. */
+export type ConfigResult =
+  | { ok: true; config: Config; warnings: readonly string[] }
+  | { ok: false; message: string };
 
 /** Every variable the service and its connectors read, for the configuration reference. */
 export const configVariables = (): string[] => [
@@ -282,13 +285,16 @@ export function loadConfig(
       ? loadCallingRules()
       : { ok: true as const, value: new Map<string, CallingRule>() };
   if (!rules.ok) problems.push(`CALLING_RULES: src/rules/us-calling-rules.json: ${rules.error}`);
+  // Hours that suit a team's own places may leave others none (an evening team and Rhode
+  // Island): the engine then plans no call or text there, which start-up says rather than refuses.
   const closed =
     result.success && rules.ok ? closedWindows(result.data.LEAD_CONTACT_HOURS, rules.value) : [];
-  if (closed.length > 0) {
-    problems.push(
-      `LEAD_CONTACT_HOURS: the calling rules leave no time in it for leads in ${closed.join(', ')}: their calls and texts would have no lawful moment. Widen it, or remove the rows of places you never call from src/rules/us-calling-rules.json`,
-    );
-  }
+  const warnings =
+    closed.length === 0
+      ? []
+      : [
+          `LEAD_CONTACT_HOURS: the calling rules leave no time in it for leads in ${closed.join(', ')}: no call or text is planned for them (their cadence stops with no_calling_window once its emails are done); widen the hours to call them`,
+        ];
   if (!result.success || !crm.success || !settings?.ok || !rules.ok || problems.length > 0) {
     return {
       ok: false,
@@ -298,6 +304,7 @@ export function loadConfig(
   const e = result.data;
   return {
     ok: true,
+    warnings,
     config: {
       port: e.PORT,
       host: e.HOST,

@@ -116,7 +116,8 @@ function bodyOf(step: CadenceStep, lead: LeadSnapshot['lead'], when: Timing, tea
   return lines.length === 0 ? step.guidance : `${lines.join('\n\n')}\n\n${step.guidance}`;
 }
 
-type TrackResult = 'active' | 'done' | 'blocked';
+/** `held`: steps are left, but no lawful moment for them (`no_lawful_moment`). */
+type TrackResult = 'active' | 'done' | 'blocked' | 'held';
 
 const STEPS_ON = new WeakMap<Cadence, Map<Channel, readonly number[]>>();
 
@@ -237,6 +238,7 @@ export function plan(
         now,
         schedule,
       });
+      if (when.reason === 'no_lawful_moment') break;
       // An attempt the rep made before this step's task was written (a dialer call on a lead
       // the service had not seen yet) does the step, as it would have completed its open task:
       // the next task counts from it, not due at once after it.
@@ -247,6 +249,11 @@ export function plan(
     }
     if (!step || !when) {
       results.push('done');
+      continue;
+    }
+    if (when.reason === 'no_lawful_moment') {
+      // Never a call due at a moment no rule allows: the track waits for hours that allow one.
+      results.push('held');
       continue;
     }
     const { next, previousDone } = step;
@@ -363,5 +370,6 @@ function lastAttempt(done: CadenceTask | undefined, outside: readonly Activity[]
 function overall(results: readonly TrackResult[]): CadenceState {
   if (results.includes('active')) return { status: 'active' };
   if (results.includes('blocked')) return { status: 'stopped', reason: 'opted_out' };
+  if (results.includes('held')) return { status: 'stopped', reason: 'no_calling_window' };
   return { status: 'finished' };
 }

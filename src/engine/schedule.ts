@@ -97,8 +97,9 @@ function openingIn(
       if (stretch) return { ...stretch, reason: 'lead_window_only' };
     }
   }
-  // Only a calendar whose every day for a year is off gets here.
-  return { start: from, end: from, reason: hard ? 'lead_window_only' : 'team_hours' };
+  // Only a calendar whose every day for a year is off gets here. A call or text is then never
+  // due (the lead's window is empty: contact hours the calling rules leave no time in).
+  return { start: from, end: from, reason: hard ? 'no_lawful_moment' : 'team_hours' };
 }
 
 /** Start of the lead's local day `day` (day 1 = the day of `createdAt`). */

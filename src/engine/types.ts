@@ -188,7 +188,16 @@ export interface LeadSnapshot {
   readonly activities: readonly Activity[];
 }
 
-export type StopReason = 'reached' | 'lead_closed' | 'converted' | 'opted_out';
+/**
+ * Why a cadence stopped. `no_calling_window`: steps are left on a track of calls or texts, but
+ * the lead's contact hours and calling rules leave them no lawful moment for a year.
+ */
+export type StopReason =
+  | 'reached'
+  | 'lead_closed'
+  | 'converted'
+  | 'opted_out'
+  | 'no_calling_window';
 /** `attempts_made`: the track's every attempt was made, some outside the cadence. */
 export type CloseReason =
   | StopReason
@@ -227,11 +236,14 @@ export interface TaskDraft {
  * the two do not meet. `lead_window_only`: a call or text outside the team's hours, because the
  * lead's window does not meet them. `moved_past_holiday:XX`: a public holiday of the lead's
  * country (or a state's no-call day) moved it. `state_cap:XX`: the per-24-hour cap delayed it.
+ * `no_lawful_moment`: a call or text the lead's contact hours and calling rules leave no moment
+ * for in a year; the engine plans no such task.
  */
 export type TimingReason =
   | 'overlap'
   | 'team_hours'
   | 'lead_window_only'
+  | 'no_lawful_moment'
   | `moved_past_holiday:${string}`
   | `state_cap:${string}`;
 

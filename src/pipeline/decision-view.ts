@@ -26,6 +26,8 @@ export function explainReason(reason: TimingReason): string {
     return "first moment of the team's hours (a desk step; the lead's window does not meet them that day)";
   if (reason === 'lead_window_only')
     return "inside the lead's window but outside the team's hours: the two do not meet that day";
+  if (reason === 'no_lawful_moment')
+    return "no moment: the lead's contact hours and calling rules leave none for a year";
   const [kind, code] = reason.split(':');
   if (kind === 'state_cap')
     return `delayed by the ${code} rule's cap on calls and texts in a rolling period (24 hours, or 30 days for a country such as FR)`;

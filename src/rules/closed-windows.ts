@@ -20,7 +20,7 @@ function allowedWeek(ranges: (day: number) => readonly MinuteRange[]): WeeklyHou
 /**
  * The jurisdictions in which the lead's contact hours and the calling rules share no minute of
  * the week, each with the hours the rules allow: a lead there could never be called lawfully, so
- * the engine would have no moment for its calls and texts. Start-up refuses such contact hours.
+ * the engine plans no call or text for it. Start-up warns of such contact hours.
  */
 export function closedWindows(
   contactHours: MinuteRange | WeeklyHours,
