@@ -256,3 +256,19 @@ describe('issue 14: steps resume instead of skipping', () => {
     expect(openTitles(reopened).sort()).toEqual(['Call 1 of 6', 'Email 1 of 5']);
   });
 });
+
+describe('a call the hours hold past its spacing says why it is not 30-60 minutes after the last one', () => {
+  it('calls a New York lead who arrived Friday 16:40 again on Monday, and says so', async () => {
+    const body = { createdAt: '2026-12-04T16:40:00-05:00', phone: '+1 212 555 0100' };
+    const p = await preview({}, body);
+    expectCallsInsideLeadWindow(p, body);
+    const [first, second, third] = calls(p);
+    expect(first?.body).not.toMatch(/^Not /);
+    expect(local(second?.dueAt ?? '', 'America/New_York').toFormat('ccc HH:mm')).toBe('Mon 09:30');
+    expect(second?.body.split('\n\n')[0]).toBe(
+      "Not 30-60 minutes after the last call (Fri 4 Dec 16:40 your time): this is the next moment your hours and the lead's calling window allow.",
+    );
+    // Call 3 falls within its 1-2 hours of call 2: no such line.
+    expect(third?.body).not.toMatch(/^Not /);
+  });
+});

@@ -13,6 +13,7 @@ import {
   callingRulesLine,
   closingLine,
   holidayLine,
+  lateLine,
   outsideHoursLine,
   retitled,
   taskTitle,
@@ -108,6 +109,9 @@ function bodyOf(step: CadenceStep, lead: LeadSnapshot['lead'], when: Timing, tea
   if (when.movedPast) lines.push(holidayLine(when.movedPast, lead.jurisdiction?.country));
   if (when.closesAt !== undefined) {
     lines.push(closingLine(when.closesAt, lead.timezone, teamZone, step.channel));
+  }
+  if (when.lateAfter !== undefined && step.afterMinutes) {
+    lines.push(lateLine(step.afterMinutes, when.lateAfter, teamZone, step.channel));
   }
   if (HARD.has(step.channel)) {
     const notices = (lead.jurisdiction?.rules ?? []).flatMap((r) => r.notice ?? []);

@@ -38,6 +38,11 @@ export interface Timing {
   readonly movedPast?: readonly MovedPast[];
   /** The lead's window closes this soon after the call or text becomes due. */
   readonly closesAt?: number;
+  /**
+   * The previous attempt, when a step due minutes after it (`afterMinutes`) falls later than
+   * its spacing allows because no moment came sooner (a call 2 after a Friday-evening call 1).
+   */
+  readonly lateAfter?: number;
 }
 
 /** What a step's timing depends on besides the step itself. */
@@ -136,7 +141,18 @@ export function timing(step: CadenceStep, input: TimingInput): Timing {
   // The due moment stays inside the same opening, so the rep is never asked to call after hours.
   const lastMinute = Math.max(opening.start, opening.end - MINUTE);
   const dueAt = Math.min(opening.start + span, lastMinute);
-  return { reminderAt: opening.start, dueAt, reason, outside, ...uncertain };
+  // Later than the spacing because the hours held it (decided while the spacing was still
+  // ahead, not long after it by a late delivery or a sweep): the task says so.
+  const spacingEnd = previousDone === undefined ? 0 : previousDone + step.afterMinutes.max * MINUTE;
+  const late = previousDone !== undefined && now <= spacingEnd && opening.start > spacingEnd;
+  return {
+    reminderAt: opening.start,
+    dueAt,
+    reason,
+    outside,
+    ...uncertain,
+    ...(late ? { lateAfter: previousDone } : {}),
+  };
 }
 
 /**

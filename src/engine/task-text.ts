@@ -118,11 +118,6 @@ function dayName({ day }: MovedPast): string {
   return `${WEEKDAYS[day.weekday]} ${Number(date)} ${MONTHS[Number(month) - 1]}`;
 }
 
-/**
- * The line a call or text moved past the lead's no-call days carries, so a rep who sees a
- * German lead's first call due four days on knows why: "Not earlier: Fri 26 Mar and Mon 29 Mar
- * are public holidays where the lead is (DE)."
- */
 /** `the PA calling rules`; for a US lead whose state is unknown, every state's. */
 function rulesName(code: string): string {
   return code === 'ANY-STATE'
@@ -130,6 +125,11 @@ function rulesName(code: string): string {
     : `the ${code} calling rules`;
 }
 
+/**
+ * The line a call or text moved past the lead's no-call days carries, so a rep who sees a
+ * German lead's first call due four days on knows why: "Not earlier: Fri 26 Mar and Mon 29 Mar
+ * are public holidays where the lead is (DE)."
+ */
 export function holidayLine(passed: readonly MovedPast[], country: string | undefined): string {
   const parts: string[] = [];
   for (const code of new Set(passed.map((p) => p.code))) {
@@ -162,4 +162,32 @@ export function closingLine(
       ? ''
       : ` (${clock(at, teamZone)} in ${placeName(teamZone)})`;
   return `The lead's calling window closes at ${here}${yours}: ${channel === 'sms' ? 'text' : 'call'} before then.`;
+}
+
+/** "Fri 4 Dec 18:40" in `zone`, from the cached offset. */
+function dayAndClock(at: number, zone: string): string {
+  const local = new Date(at + zoneNamed(zone).offset(at) * MINUTE);
+  const weekday = WEEKDAYS[local.getUTCDay() === 0 ? 7 : local.getUTCDay()];
+  return `${weekday} ${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${clock(at, zone)}`;
+}
+
+/**
+ * The line a step due minutes after the previous attempt carries when no moment came within
+ * that spacing, since its guidance ("Call again, 30-60 minutes after the last call") no longer
+ * says when it is due: "Not 30-60 minutes after the last call (Fri 4 Dec 18:40 your time): this
+ * is the next moment your hours and the lead's calling window allow."
+ */
+export function lateLine(
+  spacing: { readonly min: number; readonly max: number },
+  previous: number,
+  teamZone: string,
+  channel: Channel,
+): string {
+  const last = channel === 'sms' ? 'text' : channel === 'call' ? 'call' : 'attempt';
+  const { min, max } = spacing;
+  const span =
+    min % 60 === 0 && max % 60 === 0 ? `${min / 60}-${max / 60} hours` : `${min}-${max} minutes`;
+  const window =
+    channel === 'call' || channel === 'sms' ? "the lead's calling window" : "the lead's hours";
+  return `Not ${span} after the last ${last} (${dayAndClock(previous, teamZone)} your time): this is the next moment your hours and ${window} allow.`;
 }
