@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
   CRM_CONFIGS,
@@ -14,6 +13,7 @@ import { DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES } from '../engine/attempts.ts';
 import type { Cadence, CallingRule, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { loadCallingRules } from '../rules/calling-rules.ts';
 import { closedWindows } from '../rules/closed-windows.ts';
+import { canonicalZone } from '../timezone/zone-name.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
 import { type Parsed, parseContactHours, parseWeeklyHours } from './hours.ts';
 import { parseJsonWith } from './json-file.ts';
@@ -138,8 +138,10 @@ const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
  * America/New_York): task lines name the team's place from it ("19:00 in New York", not "in new
  * york" or "in EST5EDT"), and the start-up line shows the zone really in use.
  */
-const teamZone = z.string().transform((zone, ctx) => {
-  if (!IANAZone.isValidZone(zone)) {
+const teamZone = z.string().transform((name, ctx) => {
+  // The database's spelling, offsets (`+05:00`) refused, as for every zone from outside.
+  const zone = canonicalZone(name);
+  if (zone === undefined) {
     ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin' });
     return z.NEVER;
   }

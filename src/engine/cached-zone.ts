@@ -2,11 +2,13 @@ import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'l
 
 // Offsets change only at transitions, which fall on quarter hours in every modern zone and at
 // most once a UTC day, so two lookups tell a day without one and a search over its quarter
-// hours finds the one it has: each UTC day costs `Intl` 2 to 9 lookups, then none. Bounded so
-// a long-running process does not grow forever.
+// hours finds the one it has: each UTC day costs `Intl` 2 to 9 lookups, then none. Bounded over
+// all zones together (about 150 bytes a day): a bound per zone let a caller asking about every
+// zone and every day of a century grow the heap by gigabytes.
 const QUARTER_MS = 15 * 60_000;
 const DAY_MS = 96 * QUARTER_MS;
-const MAX_ENTRIES = 100_000;
+export const MAX_CACHED_DAYS = 100_000;
+let cachedDays = 0;
 
 /** A UTC day's offsets: `before` until the instant `at`, `after` from it. */
 interface DayOffsets {
@@ -57,13 +59,18 @@ class CachedZone extends Zone {
     if (day === this.#lastDay) return ts < this.#last.at ? this.#last.before : this.#last.after;
     let found = this.#days.get(day);
     if (found === undefined) {
-      if (this.#days.size >= MAX_ENTRIES) this.#days.clear();
+      if (cachedDays >= MAX_CACHED_DAYS) forgetDays();
       found = this.#dayOffsets(day * DAY_MS);
       this.#days.set(day, found);
+      cachedDays++;
     }
     this.#lastDay = day;
     this.#last = found;
     return ts < found.at ? found.before : found.after;
+  }
+  forget(): void {
+    this.#days.clear();
+    this.#lastDay = Number.NaN;
   }
   #dayOffsets(start: number): DayOffsets {
     const before = this.#inner.offset(start);
@@ -83,7 +90,15 @@ class CachedZone extends Zone {
   }
 }
 
-const zones = new Map<string, Zone>();
+const zones = new Map<string, CachedZone>();
+
+function forgetDays(): void {
+  for (const zone of zones.values()) zone.forget();
+  cachedDays = 0;
+}
+
+/** UTC days whose offsets are cached, over all zones: never more than `MAX_CACHED_DAYS`. */
+export const cachedZoneDays = () => cachedDays;
 
 /** The shared, offset-caching zone for an IANA name. */
 export function zoneNamed(name: string): Zone {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { LegalStretches } from '../cadence/preview-chart.ts';
 import { type PreviewPage, previewPageHtml } from '../cadence/preview-html.ts';
@@ -9,6 +9,7 @@ import type { Cadence, CallingRule, Schedule } from '../engine/types.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { sendPage } from '../http/html.ts';
 import { resolveLead } from '../timezone/lead-jurisdiction.ts';
+import { ianaZone } from '../timezone/zone-name.ts';
 import { describeWindow } from './lead-window-view.ts';
 
 /** Years a lead can arrive in: outside them a date is a typo, and luxon prints `+010000-…`. */
@@ -25,13 +26,7 @@ const arrival = z.iso.datetime({ offset: true, error: ARRIVAL_RULE }).refine((te
 const previewBody = z
   .object({
     createdAt: arrival,
-    timezone: z
-      .string()
-      .refine(
-        (zone) => IANAZone.isValidZone(zone),
-        'must be an IANA time zone such as America/Chicago',
-      )
-      .optional(),
+    timezone: ianaZone('must be an IANA time zone such as America/Chicago').optional(),
     phone: z.string().max(64).optional(),
     country: z.string().max(64).optional(),
     state: z.string().max(64).optional(),

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { SANDBOX_STATUSES, type SandboxLead } from '../../connectors/sandbox/sandbox.types.ts';
@@ -16,6 +15,7 @@ import {
   isDecided,
   type LeadOutcome,
 } from '../pipeline/follow-up.pipeline.ts';
+import { ianaZone } from '../timezone/zone-name.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -25,13 +25,7 @@ const newLead = z
     company: text(200).optional(),
     email: z.email().max(254).optional(),
     phone: text(64).optional(),
-    timezone: z
-      .string()
-      .refine(
-        (zone) => IANAZone.isValidZone(zone),
-        'must be an IANA time zone such as Europe/Paris',
-      )
-      .optional(),
+    timezone: ianaZone('must be an IANA time zone such as Europe/Paris').optional(),
     country: text(64).optional(),
     state: text(64).optional(),
     ownerId: text(64).optional(),

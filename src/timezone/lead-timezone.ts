@@ -10,6 +10,7 @@ import {
 } from 'libphonenumber-js/max';
 import { DateTime, IANAZone } from 'luxon';
 import moment from 'moment-timezone';
+import { canonicalZone } from './zone-name.ts';
 
 /**
  * `safe`: the phone or country allows several zones (or they disagree), and the lead's window
@@ -311,8 +312,9 @@ export function leadTimezone(
   windowMinutes = 12 * 60,
 ): LeadTimezone {
   const { zones, origin } = candidateZones(lead);
-  const own = lead.timezone;
-  if (own && isValidZone(own)) {
+  // One spelling per zone: a CRM field may hold any letter case (see `canonicalZone`).
+  const own = lead.timezone ? canonicalZone(lead.timezone) : undefined;
+  if (own) {
     // The CRM's zone narrows what the phone and country allow; one they contradict (a Miami
     // number on a lead held in EST, which is Panama's clock, no daylight saving time) is
     // doubt, and the window is read in every zone, as when the phone and country disagree.
