@@ -30,22 +30,30 @@ export async function* idBatches(
 }
 
 /**
- * A readiness probe that calls the CRM at most once per `ttlMs` while it succeeds: Kubernetes
- * probes every few seconds, and each probe must not spend the API budget.
+ * A readiness probe that calls the CRM at most once per `readyMs` while it succeeds and once per
+ * `unreadyMs` while it fails, however many ask at once: `GET /readyz` is open to anyone who
+ * reaches the port, and Kubernetes probes every few seconds, so no probe may spend the
+ * customer's API budget. Callers that ask while a probe is out share its answer.
  */
 export function cachedReadiness(
   probe: () => PromiseLike<unknown>,
-  ttlMs = 30_000,
+  { readyMs = 30_000, unreadyMs = 5_000 } = {},
 ): () => Promise<boolean> {
-  let readyUntil = 0;
-  return async () => {
-    if (Date.now() < readyUntil) return true;
-    try {
-      await probe();
-      readyUntil = Date.now() + ttlMs;
-      return true;
-    } catch {
-      return false;
-    }
+  let known: { readonly ready: boolean; readonly until: number } | undefined;
+  let asking: Promise<boolean> | undefined;
+  return () => {
+    if (known && Date.now() < known.until) return Promise.resolve(known.ready);
+    asking ??= (async () => {
+      const ready = await Promise.resolve()
+        .then(probe)
+        .then(
+          () => true,
+          () => false,
+        );
+      known = { ready, until: Date.now() + (ready ? readyMs : unreadyMs) };
+      asking = undefined;
+      return ready;
+    })();
+    return asking;
   };
 }
