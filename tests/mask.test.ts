@@ -22,6 +22,7 @@ const worstCases: Record<string, (n: number) => string> = {
   'digits and separators, no phone': (n) => `+1${' 1'.repeat(n / 2)}`,
   'a URL with token-like parameters': (n) => `/x?${'token=&'.repeat(n / 7)}`,
   'a long parameter name with no =': (n) => `/x?${'atoken'.repeat(n / 6)}`,
+  'percent-encoded parameter names': (n) => `/x?${'%41%'.repeat(n / 4)}=1`,
   'question marks and ampersands, no =': (n) => `token${'?&'.repeat(n / 2)}`,
 };
 
@@ -90,6 +91,17 @@ describe('masking', () => {
       '/a?token[]=[redacted]&access_token=[redacted]',
     );
     expect(redactQueryTokens('/a?x=1&b=token')).toBe('/a?x=1&b=token');
+  });
+
+  it('redacts a token whose parameter name is percent-encoded: the query parser decodes it', () => {
+    // Fastify reads `tok%65n` as `token`, so this URL authenticates an outbound message.
+    expect(redactQueryTokens('/webhooks/salesforce?tok%65n=s3cr3t-value')).toBe(
+      '/webhooks/salesforce?tok%65n=[redacted]',
+    );
+    expect(redactQueryTokens('/a?%74%6F%6B%65%6E[]=s3cr3t&x=%zz')).toBe(
+      '/a?%74%6F%6B%65%6E[]=[redacted]&x=%zz',
+    );
+    expect(redactQueryTokens('/a?%zz=1&b=%41')).toBe('/a?%zz=1&b=%41');
   });
 
   it('caps every logged string, masking before it cuts', () => {

@@ -96,11 +96,24 @@ export function maskPhones(text: string): string {
 // ended by a character the next one cannot start with.
 const QUERY_PARAMETER = /([?&])([^=&#?\s]*)=([^&#\s"]*)/g;
 
-/** Replaces the value of `token=`, `access_token=`, `token[]=`… parameters with `[redacted]`. */
+/** A parameter name as the query parser reads it: `tok%65n` is `token`, and authenticates. */
+function decodedName(name: string): string {
+  if (!name.includes('%')) return name;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Replaces the value of `token=`, `access_token=`, `token[]=`, `tok%65n=`… parameters with
+ * `[redacted]`.
+ */
 export function redactQueryTokens(text: string): string {
-  if (!/token/i.test(text)) return text;
+  if (!/token|%/i.test(text)) return text;
   return text.replace(QUERY_PARAMETER, (parameter, separator: string, name: string) =>
-    /token/i.test(name) ? `${separator}${name}=[redacted]` : parameter,
+    /token/i.test(decodedName(name)) ? `${separator}${name}=[redacted]` : parameter,
   );
 }
 
