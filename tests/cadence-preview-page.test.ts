@@ -30,6 +30,9 @@ describe('GET /cadence/preview.html', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'/);
+    // No other site may frame it (default-src does not cover framing).
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers['x-frame-options']).toBe('DENY');
     expect(res.body).not.toMatch(/<script|https?:\/\/(?!www\.w3)/);
     expect(res.body).toContain('America/New_York');
     expect(res.body).toContain('Mon-Fri 09:00-17:00 in Europe/Berlin');

@@ -283,6 +283,9 @@ describe('GET /reports/attempts refuses', () => {
     const signedIn = await get('/reports/attempts.html', { authorization: basic });
     expect(signedIn.statusCode).toBe(200);
     expect(signedIn.headers['content-type']).toBe('text/html; charset=utf-8');
+    // Signed in, the page must not be framed by another site (clickjacking).
+    expect(signedIn.headers['x-frame-options']).toBe('DENY');
+    expect(signedIn.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
     // Basic is for the browser page only.
     expect((await get('/reports/attempts', { authorization: basic })).statusCode).toBe(401);
 
