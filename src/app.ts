@@ -5,6 +5,7 @@ import type { RequestGate } from '../connectors/request-gate.ts';
 import type { SandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import type { Config } from './config/config.ts';
 import { scheduleFrom } from './config/schedule.ts';
+import { type CpuBudget, cpuBudget } from './http/cpu-budget.ts';
 import { clientErrors, frameworkErrors, registerErrorHandling } from './http/errors.ts';
 import type { LoadMonitor } from './http/load-monitor.ts';
 import { RequestLog, requestIdOf } from './http/request-log.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly load?: LoadMonitor | undefined;
   /** Epoch milliseconds; tests pass a fixed clock. */
   readonly now?: () => number;
+  /** The share of the process's time the open cadence previews may take (a quarter). */
+  readonly previewBudget?: CpuBudget | undefined;
 }
 
 /**
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     schedule,
     callingRules: config.callingRules,
     now,
+    budget: deps.previewBudget ?? cpuBudget(),
   });
   if (sandbox) await app.register(sandboxRoutes, { sandbox, pipeline, now });
   await app.register(reconcileRoutes, {

@@ -6,6 +6,7 @@ import { type PreviewPage, previewPageHtml } from '../cadence/preview-html.ts';
 import { leadPlace, leadStretches } from '../engine/lead-window.ts';
 import { timeline } from '../engine/timeline.ts';
 import type { Cadence, CallingRule, Schedule } from '../engine/types.ts';
+import type { CpuBudget } from '../http/cpu-budget.ts';
 import { HttpError, parseInput } from '../http/errors.ts';
 import { sendPage } from '../http/html.ts';
 import { resolveLead } from '../timezone/lead-jurisdiction.ts';
@@ -39,11 +40,13 @@ export interface CadenceRoutesOptions {
   readonly callingRules: ReadonlyMap<string, CallingRule>;
   /** The page previews a lead arriving now when no arrival time is given. */
   readonly now: () => number;
+  /** The share of the process's time the open previews may take. */
+  readonly budget: CpuBudget;
 }
 
 export async function cadenceRoutes(
   app: FastifyInstance,
-  { cadence, schedule, callingRules, now }: CadenceRoutesOptions,
+  { cadence, schedule, callingRules, now, budget }: CadenceRoutesOptions,
 ) {
   app.get('/cadence', async () => cadence);
 
@@ -86,20 +89,23 @@ export async function cadenceRoutes(
   };
 
   app.post('/cadence/preview', async (request) =>
-    preview(parseInput(previewBody, request.body, 'preview request')),
+    budget.spend(() => preview(parseInput(previewBody, request.body, 'preview request'))),
   );
 
   app.get('/cadence/preview.html', async (request, reply) => {
     const form = pageForm(request.query, now(), schedule.teamZone);
     try {
       const input = parseInput(previewBody, filled(form), 'preview request');
-      // The chart shades the window the engine keeps to: every candidate zone, the rules, the
-      // lead's holidays; not the contact hours alone.
-      const resolved = previewLead(input);
-      const place = leadPlace(resolved.lead);
-      const window: LegalStretches = (span) => leadStretches(span, place, schedule);
-      const answer = preview(input, resolved);
-      return sendPage(reply, previewPageHtml({ form, schedule, answer, window }));
+      const html = budget.spend(() => {
+        // The chart shades the window the engine keeps to: every candidate zone, the rules,
+        // the lead's holidays; not the contact hours alone.
+        const resolved = previewLead(input);
+        const place = leadPlace(resolved.lead);
+        const window: LegalStretches = (span) => leadStretches(span, place, schedule);
+        const answer = preview(input, resolved);
+        return previewPageHtml({ form, schedule, answer, window });
+      });
+      return sendPage(reply, html);
     } catch (error) {
       if (!(error instanceof HttpError) || !error.issues) throw error;
       return sendPage(reply, previewPageHtml({ form, schedule, issues: error.issues }), 400);
