@@ -25,8 +25,11 @@ export function startService(
   env: Record<string, string>,
   /** Where its log lines go: nowhere by default, or an open file descriptor. */
   stdout: 'ignore' | number = 'ignore',
+  /** The checkout to run (another commit's, for a side-by-side figure); this one by default. */
+  cwd?: string,
 ): ChildProcess {
   return spawn(process.execPath, ['src/server.ts'], {
+    ...(cwd ? { cwd } : {}),
     env: {
       ...process.env,
       PORT: String(port),
