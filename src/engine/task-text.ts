@@ -18,9 +18,32 @@ export interface AttemptPosition {
   readonly of: number;
 }
 
+/**
+ * Control characters (line breaks, tabs, ANSI escapes), line and paragraph separators, and the
+ * bidirectional controls that reorder what follows them on screen (U+202E shows `Acme` as
+ * `emcA`; "Trojan Source", CVE-2021-42574).
+ */
+const UNPRINTABLE = /[\p{Cc}\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]+/gu;
+/** Of a lead's name and company in a title: a rep reads one line. */
+export const MAX_TITLE_NAME = 200;
+
+/**
+ * The lead as a title names it: whoever filled in the web form chose the name, so it is made
+ * one line of what it shows, and at most `MAX_TITLE_NAME` characters (the CRMs cap a subject:
+ * Salesforce at 255, and a title that the CRM refuses would fail the lead on every delivery).
+ */
+function titleName(who: string): string {
+  const line = who.replace(UNPRINTABLE, ' ').replace(/ {2,}/g, ' ').trim();
+  if (line.length <= MAX_TITLE_NAME) return line;
+  let end = MAX_TITLE_NAME - 1;
+  // Never half of a character outside the BMP (an emoji).
+  if (/[\uD800-\uDBFF]/.test(line.charAt(end - 1))) end -= 1;
+  return `${line.slice(0, end)}…`;
+}
+
 /** A cadence task's title: "Call 2 of 6 — Jane Doe (Acme)". */
 export function taskTitle(channel: Channel, position: AttemptPosition, who: string): string {
-  return `${CHANNEL_LABEL[channel]} ${position.nth} of ${position.of} — ${who}`;
+  return `${CHANNEL_LABEL[channel]} ${position.nth} of ${position.of} — ${titleName(who)}`;
 }
 
 /** Anchored digits only: linear on whatever text the CRM holds. */
