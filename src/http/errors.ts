@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import type { z } from 'zod';
 import { CrmError } from '../../connectors/crm-connector.port.ts';
-import { capped, ECHOED_TEXT_MAX } from './mask.ts';
+import { echoed } from './mask.ts';
 import { logAnswered, note } from './request-log.ts';
 
 export interface ErrorIssue {
@@ -118,19 +118,19 @@ export function answerFor(
 const ECHOED_ISSUES = 20;
 
 /**
- * Our JSON error body. Messages quote input (a tag name, a URL), so what is echoed is capped
- * here, once for every answer.
+ * Our JSON error body. Messages quote input (a tag name, a URL) and the CRM's own words, so
+ * what is echoed is masked and capped here, once for every answer.
  */
 function body(code: string, message: string, issues?: readonly ErrorIssue[]) {
-  const echoed = issues?.slice(0, ECHOED_ISSUES).map((issue) => ({
-    path: capped(issue.path, ECHOED_TEXT_MAX),
-    message: capped(issue.message, ECHOED_TEXT_MAX),
+  const shown = issues?.slice(0, ECHOED_ISSUES).map((issue) => ({
+    path: echoed(issue.path),
+    message: echoed(issue.message),
   }));
   return {
     error: {
       code,
-      message: capped(message, ECHOED_TEXT_MAX),
-      ...(echoed ? { issues: echoed } : {}),
+      message: echoed(message),
+      ...(shown ? { issues: shown } : {}),
     },
   };
 }

@@ -127,6 +127,23 @@ export function capped(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…[${text.length - max} more chars]`;
 }
 
+/** The longest email address (RFC 5321's path limit): what `echoed` masks past its cut. */
+const MAX_ADDRESS = 254;
+
+/**
+ * What an error answer echoes of a message: no email, phone number or URL token (a CRM's own
+ * message can quote a lead's fields, and the answer lands in the CRM's delivery log or an
+ * admin's terminal, which the service's log masking never reaches), and at most `max`
+ * characters. Only the start is masked, enough for whatever the cut keeps, so a message
+ * quoting 1 MiB costs what a short one does.
+ */
+export function echoed(text: string, max = ECHOED_TEXT_MAX): string {
+  const head = text.length <= max + MAX_ADDRESS ? text : text.slice(0, max + MAX_ADDRESS);
+  const masked = maskPhones(maskEmails(redactQueryTokens(head)));
+  if (masked.length <= max && head === text) return masked;
+  return `${masked.slice(0, max)}…[${Math.max(1, text.length - max)} more chars]`;
+}
+
 /** What a logged string becomes: no email, phone number or URL token, and at most a few KiB. */
 export function maskText(text: string): string {
   const masked = maskPhones(maskEmails(text));

@@ -7,7 +7,7 @@
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isLeadId, SALESFORCE_ID } from '../../connectors/salesforce/salesforce-id.ts';
-import { capped, ECHOED_TEXT_MAX } from '../http/mask.ts';
+import { echoed } from '../http/mask.ts';
 import type { LeadsToDecide } from './delivery-plan.ts';
 import { forbiddenCharacter, longXmlName, MAX_XML_NAME } from './xml-characters.ts';
 
@@ -217,7 +217,7 @@ function escapeXml(value: string): string {
 
 /** A SOAP 1.1 fault: `Client` for a bad request, `Server` when Salesforce should retry. */
 export function soapFault(side: 'Client' | 'Server', code: string, message: string): string {
-  // The message may quote the message refused: what is echoed is capped, as in JSON answers.
-  const text = escapeXml(`${code}: ${capped(message, ECHOED_TEXT_MAX)}`);
+  // The message may quote the message refused or the CRM: echoed as in JSON answers.
+  const text = escapeXml(`${code}: ${echoed(message)}`);
   return `${ENVELOPE_OPEN}<soapenv:Fault><faultcode>soapenv:${side}</faultcode><faultstring>${text}</faultstring></soapenv:Fault>${ENVELOPE_CLOSE}`;
 }
