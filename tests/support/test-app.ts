@@ -4,6 +4,7 @@ import { createConnector } from '../../connectors/registry.ts';
 import { createSandboxCrm, type SandboxCrm } from '../../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/config.ts';
+import { cpuBudget } from '../../src/http/cpu-budget.ts';
 import type { LoadMonitor } from '../../src/http/load-monitor.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 
@@ -33,6 +34,10 @@ export async function buildTestApp(env: Record<string, string>, startAt: string)
     sandbox,
     logger: pino({ level: 'silent' }),
     now: clock,
+    // The whole of each second: work done one request after another never spends more, so a
+    // test's previews are never refused on a slow machine (tests/preview-budget.test.ts checks
+    // the production share with its own clock).
+    previewBudget: cpuBudget({ share: 1 }),
   });
   return {
     app,
