@@ -5,6 +5,7 @@ import { mediaTypeOf, parseJsonBody, rawBody } from '../http/raw-body.ts';
 import { countEvents, note } from '../http/request-log.ts';
 import { type HubSpotEvent, planDelivery } from '../webhooks/hubspot-events.ts';
 import { signatureHeaders, verifyHubSpotSignature } from '../webhooks/hubspot-signature.ts';
+import { replayGuard } from '../webhooks/replay-guard.ts';
 import { type DeliveryOptions, handleDelivery, webhookScope } from './delivery.ts';
 
 export interface HubSpotWebhookOptions extends DeliveryOptions {
@@ -59,6 +60,8 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     );
   }
   const versions = new WeakMap<FastifyRequest, string>();
+  const onceKeys = new WeakMap<FastifyRequest, { key: string; until: number }>();
+  const replays = replayGuard({ now });
   // The signature's headers are checked before the body is read, the signature over the raw
   // bytes once they are in, and the JSON parsed only after both.
   webhookScope(app, 'hubspot', options, {
@@ -80,6 +83,7 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
       );
       if (!signed.ok) throw notHubSpot(signed);
       versions.set(request, signed.version);
+      if (signed.once) onceKeys.set(request, signed.once);
     },
   });
 
@@ -87,22 +91,30 @@ export async function hubspotWebhookRoutes(app: FastifyInstance, options: HubSpo
     if (mediaTypeOf(request) !== 'application/json') {
       throw new HttpError(415, 'unsupported_media_type', 'HubSpot deliveries are application/json');
     }
-    const raw = rawBody(request);
-    const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
-    const plan = planDelivery(events, options.watchedProperties);
-    const about = {
-      ignored: plan.ignored.length,
-      signature: versions.get(request),
-      attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
+    const work = async () => {
+      const raw = rawBody(request);
+      const events = parseInput(deliverySchema, parseJsonBody(raw), 'HubSpot webhook events');
+      const plan = planDelivery(events, options.watchedProperties);
+      const about = {
+        ignored: plan.ignored.length,
+        signature: versions.get(request),
+        attempt: Math.max(0, ...events.map((e) => e.attemptNumber ?? 0)),
+      };
+      note(request, { events: events.length, ...about, ignoredEvents: plan.ignored.slice(0, 20) });
+      const totals = await handleDelivery(request, options, plan, {
+        source: 'hubspot',
+        events: countEvents(
+          events.map((e) => e.type),
+          plan.ignored.map((e) => e.type),
+        ),
+      });
+      return { events: events.length, ...totals, ...about };
     };
-    note(request, { events: events.length, ...about, ignoredEvents: plan.ignored.slice(0, 20) });
-    const totals = await handleDelivery(request, options, plan, {
-      source: 'hubspot',
-      events: countEvents(
-        events.map((e) => e.type),
-        plan.ignored.map((e) => e.type),
-      ),
-    });
-    return { events: events.length, ...totals, ...about };
+    const once = onceKeys.get(request);
+    if (!once) return work();
+    // The same signed request again (a replay, or the same bytes resent) reads nothing.
+    const { answer, replayed } = await replays.once(once.key, once.until, work);
+    if (replayed) note(request, { replayed: true });
+    return answer;
   });
 }

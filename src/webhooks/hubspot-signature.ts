@@ -21,7 +21,15 @@ export type SignatureFailure =
   | 'legacy_signature_refused';
 
 export type SignatureCheck =
-  | { readonly ok: true; readonly version: 'v1' | 'v2' | 'v3' }
+  | {
+      readonly ok: true;
+      readonly version: 'v1' | 'v2' | 'v3';
+      /**
+       * v3: what makes the request one of a kind (its signature) and the moment after which the
+       * signature is refused as stale, for `replayGuard`. v1/v2 carry no timestamp.
+       */
+      readonly once?: { readonly key: string; readonly until: number };
+    }
   | { readonly ok: false; readonly code: SignatureFailure; readonly reason: string };
 
 // HubSpot signs the URI with these escapes decoded, so the check must decode them too.
@@ -171,7 +179,11 @@ export function verifyHubSpotSignature(
           .update(version === 'v2' ? `${request.method}${request.uri}` : '')
           .update(request.body)
           .digest();
-  if (sameDigest(expected, digest)) return { ok: true, version };
+  if (sameDigest(expected, digest)) {
+    if (version !== 'v3') return { ok: true, version };
+    const until = Number(timestamp) + MAX_SIGNATURE_AGE_MS;
+    return { ok: true, version, once: { key: digest.toString('base64'), until } };
+  }
   return invalid(
     version === 'v3'
       ? 'X-HubSpot-Signature-v3 does not match'

@@ -139,8 +139,28 @@ describe('HubSpot webhook: a new contact', () => {
     const id = newContact();
     const delivery = [created(id)];
     await expectOk(await t.deliver(delivery));
+    // HubSpot's retry a minute later: the same events, signed anew.
+    t.advance(1);
     const again = await expectOk(await t.deliver(delivery));
     expect(again.created).toBe(0);
+    expect(openTasks(id)).toHaveLength(2);
+  });
+
+  it('answers a replayed signed request as it did the first time, without reading the CRM again', async () => {
+    t = await startHubSpotApp(TUESDAY_10AM);
+    const id = newContact();
+    const body = JSON.stringify([created(id)]);
+    const first = await expectOk(await t.deliver(undefined, { body }));
+    expect(first.created).toBe(2);
+    const before = t.emulator.requests.length;
+    // The captured request sent again, ten at once, within the signature's five minutes.
+    t.advance(3);
+    const timestamp = Date.parse(TUESDAY_10AM);
+    const replays = await Promise.all(
+      Array.from({ length: 10 }, () => t.deliver(undefined, { body, timestamp })),
+    );
+    for (const replay of replays) expect(await expectOk(replay)).toEqual(first);
+    expect(t.emulator.requests.length).toBe(before);
     expect(openTasks(id)).toHaveLength(2);
   });
 
