@@ -8,6 +8,7 @@ import {
 import { isoOf } from './iso-time.ts';
 import { leadPlace } from './lead-window.ts';
 import { MINUTE } from './local-days.ts';
+import { rescheduleOf } from './retime.ts';
 import { attemptTimes, doneAt, HARD, type Timing, timing } from './step-timing.ts';
 import {
   callingRulesLine,
@@ -38,6 +39,7 @@ import {
   type TaskCompletion,
   type TaskDraft,
   type TaskReassignment,
+  type TaskReschedule,
   type TaskRetitle,
 } from './types.ts';
 
@@ -158,13 +160,14 @@ export function plan(
   const reassign: TaskReassignment[] = [];
   const complete: TaskCompletion[] = [];
   const retitle: TaskRetitle[] = [];
+  const reschedule: TaskReschedule[] = [];
   const open = (t: CadenceTask) => t.status === 'open';
 
   const stop = stopReason(snapshot);
   if (stop) {
     for (const t of snapshot.tasks.filter(open)) close.push({ taskId: t.id, reason: stop });
     const state = { status: 'stopped', reason: stop } as const;
-    return { leadId, state, create, close, complete, reassign, retitle, keep };
+    return { leadId, state, create, close, complete, reassign, retitle, reschedule, keep };
   }
 
   // Open tasks of another cadence or of a step that no longer exists are left over from a change.
@@ -225,6 +228,14 @@ export function plan(
       const title =
         kept.title && position.nth <= position.of && retitled(kept.title, channel, position);
       if (title) retitle.push({ taskId: kept.id, title });
+      // The lead's window changed under a call or text not yet due (its number now reads in
+      // another zone, a state filled in, new rules or hours): it moves in place into the window.
+      const moved = rescheduleOf(kept, place, now, schedule);
+      if (moved) {
+        reschedule.push(moved);
+        if (place.caps.length > 0)
+          movePlanned(attempts, Date.parse(kept.dueAt), Date.parse(moved.dueAt));
+      }
       results.push('active');
       continue;
     }
@@ -272,7 +283,16 @@ export function plan(
     results.push('active');
   }
 
-  return { leadId, state: overall(results), create, close, complete, reassign, retitle, keep };
+  const state = overall(results);
+  return { leadId, state, create, close, complete, reassign, retitle, reschedule, keep };
+}
+
+/** A call or text planned at `from` now planned at `to`: the caps count it there. */
+function movePlanned(attempts: number[], from: number, to: number): void {
+  const at = attempts.indexOf(from);
+  if (at >= 0) attempts.splice(at, 1);
+  attempts.push(to);
+  attempts.sort((a, b) => b - a);
 }
 
 interface Track {

@@ -1,6 +1,6 @@
 import { type DayOpenings, openingsFor, openingsOn } from './day-openings.ts';
 import { type LeadPlace, leadStretches } from './lead-window.ts';
-import { DAY, dayNumberAt, localDay, type Opening } from './local-days.ts';
+import { DAY, dayNumberAt, localDay, MINUTE, type Opening } from './local-days.ts';
 import { sharesStretch } from './shared-window.ts';
 import type { Schedule, TimingReason } from './types.ts';
 
@@ -90,16 +90,40 @@ function openingIn(
     const next = firstAfter(from, n + 1, days, place, schedule, hard);
     return next && next.start < found.start ? next : found;
   }
-  if (hard) {
-    for (let week = 0; week < SEARCH_DAYS / 7; week++) {
-      const span = { start: from + week * 7 * DAY, end: from + (week + 1) * 7 * DAY };
-      const [stretch] = leadStretches(span, place, schedule);
-      if (stretch) return { ...stretch, reason: 'lead_window_only' };
-    }
-  }
+  const stretch = hard ? stretchFrom(from, place, schedule) : undefined;
+  if (stretch) return { ...stretch, reason: 'lead_window_only' };
   // Only a calendar whose every day for a year is off gets here. A call or text is then never
   // due (the lead's window is empty: contact hours the calling rules leave no time in).
   return { start: from, end: from, reason: hard ? 'no_lawful_moment' : 'team_hours' };
+}
+
+/**
+ * The first moment at or after `from` inside the lead's window, in the zones `nextOpening` reads
+ * it in, whatever the team's hours: `from` itself when the window holds it. Undefined when the
+ * window has no moment for a year (a calendar whose every day is off).
+ */
+export function firstLawful(
+  from: number,
+  candidates: LeadPlace,
+  schedule: Schedule,
+): PlacedOpening | undefined {
+  const place = windowPlace(from, candidates, schedule);
+  const { zones } = place;
+  // A minute first: most due times asked about are lawful, and a week's stretches cost more.
+  const [now] = leadStretches({ start: from, end: from + MINUTE }, place, schedule);
+  if (now && now.start === from) return { ...now, reason: 'lead_window_only', zones };
+  const stretch = stretchFrom(from, place, schedule);
+  return stretch && { ...stretch, reason: 'lead_window_only', zones };
+}
+
+/** The lead's first stretch at or after `from` within a year, whatever the team's hours. */
+function stretchFrom(from: number, place: LeadPlace, schedule: Schedule): Opening | undefined {
+  for (let week = 0; week < SEARCH_DAYS / 7; week++) {
+    const span = { start: from + week * 7 * DAY, end: from + (week + 1) * 7 * DAY };
+    const [stretch] = leadStretches(span, place, schedule);
+    if (stretch) return stretch;
+  }
+  return undefined;
 }
 
 /** Start of the lead's local day `day` (day 1 = the day of `createdAt`). */

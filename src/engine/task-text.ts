@@ -1,7 +1,7 @@
 import { zoneNamed } from './cached-zone.ts';
 import { two } from './iso-time.ts';
 import type { MovedPast } from './lead-window.ts';
-import { DAY, MINUTE } from './local-days.ts';
+import { DAY, dayNumberAt, type LocalDay, localDay, MINUTE } from './local-days.ts';
 import type { Channel } from './types.ts';
 
 const CHANNEL_LABEL: Record<Channel, string> = {
@@ -140,7 +140,7 @@ const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 
 /** "Fri 26 Mar" */
-function dayName({ day }: MovedPast): string {
+function dayName({ day }: { readonly day: LocalDay }): string {
   const [, month, date] = day.iso.split('-');
   return `${WEEKDAYS[day.weekday]} ${Number(date)} ${MONTHS[Number(month) - 1]}`;
 }
@@ -217,4 +217,44 @@ export function lateLine(
   const window =
     channel === 'call' || channel === 'sms' ? "the lead's calling window" : "the lead's hours";
   return `Not ${span} after the last ${last} (${dayAndClock(previous, teamZone)} your time): this is the next moment your hours and ${window} allow.`;
+}
+
+/** "Mon 7 Dec" for the day `at` falls on in `zone`. */
+function dateIn(at: number, zone: string): string {
+  return dayName({ day: localDay(zone, dayNumberAt(at, zone)) });
+}
+
+/**
+ * The line a kept call or text carries once its due time moved into the lead's window, which
+ * changed after the task was written (the lead is read in another zone, its state or its rules
+ * changed): "Moved from 06:00 to 08:00 Los Angeles time (Mon 7 Dec; 11:00 in New York): the
+ * lead's calling window changed since this task was written (the lead is now read in Los Angeles
+ * time), and 06:00 is outside it."
+ */
+export function movedLine(
+  from: number,
+  to: number,
+  leadZone: string,
+  teamZone: string,
+  zones: readonly string[],
+): string {
+  const place = placeName(leadZone);
+  const [day, newDay] = [dateIn(from, leadZone), dateIn(to, leadZone)];
+  const span =
+    day === newDay
+      ? `${clock(from, leadZone)} to ${clock(to, leadZone)}`
+      : `${day} ${clock(from, leadZone)} to ${newDay} ${clock(to, leadZone)}`;
+  const sameClock = clock(to, teamZone) === clock(to, leadZone);
+  const asides = [
+    ...(day === newDay ? [newDay] : []),
+    ...(sameClock && placeName(teamZone) === place
+      ? []
+      : [`${clock(to, teamZone)} in ${placeName(teamZone)}`]),
+  ];
+  const aside = asides.length > 0 ? ` (${asides.join('; ')})` : '';
+  const where =
+    zones.length > 1
+      ? `the lead may now be in any of ${zones.length} zones, calling time in all of them`
+      : `the lead is now read in ${place} time`;
+  return `Moved from ${span} ${place} time${aside}: the lead's calling window changed since this task was written (${where}), and ${clock(from, leadZone)} is outside it.`;
 }

@@ -278,6 +278,19 @@ export interface TaskRetitle {
   readonly title: string;
 }
 
+/**
+ * A kept call or text, not yet due, whose due time the lead's calling window no longer holds
+ * (the lead is read in another zone, or its rules or contact hours changed): it moves in place
+ * to the window's first moment at or after it, so the rep's notes and edits stay.
+ */
+export interface TaskReschedule {
+  readonly taskId: string;
+  /** The new due time (ISO); the reminder moves with it. */
+  readonly dueAt: string;
+  /** The line added to the task's text, saying for the rep why it moved. */
+  readonly note: string;
+}
+
 export interface Decision {
   readonly leadId: string;
   readonly state: CadenceState;
@@ -289,6 +302,8 @@ export interface Decision {
   readonly reassign: readonly TaskReassignment[];
   /** Kept tasks whose title's attempt count is no longer true, with the true title. */
   readonly retitle: readonly TaskRetitle[];
+  /** Kept calls and texts whose due time is outside the lead's window now, with the new one. */
+  readonly reschedule: readonly TaskReschedule[];
   /** Ids of open cadence tasks that stay open (reassigned or not). */
   readonly keep: readonly string[];
 }
