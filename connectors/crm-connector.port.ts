@@ -6,6 +6,7 @@ import type {
   TaskCompletion,
   TaskDraft,
   TaskReassignment,
+  TaskReschedule,
   TaskRetitle,
 } from '../src/engine/types.ts';
 
@@ -49,6 +50,11 @@ export interface LeadChanges {
   readonly reassign: readonly TaskReassignment[];
   /** Open tasks whose title's attempt count changes, written in place; unset: none. */
   readonly retitle?: readonly TaskRetitle[];
+  /**
+   * Open calls and texts whose due time and reminder move, with a line added to their text;
+   * written in place; unset: none.
+   */
+  readonly reschedule?: readonly TaskReschedule[];
   /**
    * The lead's tasks as the round that decided these changes read them: a connector that must
    * rewrite a task whole takes its text from here instead of reading it again.

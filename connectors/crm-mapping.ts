@@ -107,15 +107,21 @@ export function readCompletion(value: string): CompletionNote | undefined {
 }
 
 /**
- * The text of each open task the changes complete, as the deciding round read it (a CRM
- * replaces a text field whole, so it goes back with the completion line added), and the ids
- * of the tasks to complete that the round did not read: those the connector reads now.
+ * The text of each open task the changes complete or re-time, as the deciding round read it (a
+ * CRM replaces a text field whole, so it goes back with the completion line or the line saying
+ * why it moved added), and the ids of those tasks that the round did not read: those the
+ * connector reads now.
  */
-export function completionTexts(changes: readonly LeadChanges[]): {
+export function taskTexts(changes: readonly LeadChanges[]): {
   readonly texts: Map<string, string>;
   readonly unread: string[];
 } {
-  const wanted = new Set(changes.flatMap(({ complete = [] }) => complete.map((c) => c.taskId)));
+  const wanted = new Set(
+    changes.flatMap(({ complete = [], reschedule = [] }) => [
+      ...complete.map((c) => c.taskId),
+      ...reschedule.map((r) => r.taskId),
+    ]),
+  );
   const texts = new Map<string, string>();
   for (const task of changes.flatMap(({ read = [] }) => read)) {
     if (wanted.delete(task.id) && task.status === 'open') texts.set(task.id, task.body ?? '');
@@ -123,21 +129,23 @@ export function completionTexts(changes: readonly LeadChanges[]): {
   return { texts, unread: [...wanted] };
 }
 
-/** What changes on an open task the engine keeps: a new owner, a true title, or both. */
+/** What changes on an open task the engine keeps: a new owner, a true title, a due time. */
 export interface OpenTaskUpdate {
   readonly taskId: string;
   readonly ownerId?: string;
   readonly title?: string;
+  /** The new due time (ISO) and the line saying why it moved, added to the task's text. */
+  readonly moved?: { readonly dueAt: string; readonly note: string };
 }
 
 /**
  * The changes of the open tasks the engine keeps, one entry per task however many of them it
- * has (a batch or a collection must not name a record twice, and a task both reassigned and
- * retitled is one write). Completions are other tasks: the engine never completes a task it
+ * has (a batch or a collection must not name a record twice: a task reassigned, retitled and
+ * re-timed is one write). Completions are other tasks: the engine never completes a task it
  * keeps.
  */
 export function openTaskUpdates(changes: readonly LeadChanges[]): OpenTaskUpdate[] {
-  type Entry = { taskId: string; ownerId?: string; title?: string };
+  type Entry = { -readonly [K in keyof OpenTaskUpdate]: OpenTaskUpdate[K] };
   const byId = new Map<string, Entry>();
   const entry = (taskId: string): Entry => {
     const found = byId.get(taskId);
@@ -146,9 +154,10 @@ export function openTaskUpdates(changes: readonly LeadChanges[]): OpenTaskUpdate
     byId.set(taskId, fresh);
     return fresh;
   };
-  for (const { reassign, retitle = [] } of changes) {
+  for (const { reassign, retitle = [], reschedule = [] } of changes) {
     for (const { taskId, ownerId } of reassign) entry(taskId).ownerId = ownerId;
     for (const { taskId, title } of retitle) entry(taskId).title = title;
+    for (const { taskId, dueAt, note } of reschedule) entry(taskId).moved = { dueAt, note };
   }
   return [...byId.values()];
 }

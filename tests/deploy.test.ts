@@ -281,7 +281,15 @@ describe('Kubernetes manifests', () => {
     const { port } = server.address() as AddressInfo;
     const totals = (failed: number): SweepTotals => ({
       since: '2026-11-24T10:00:00.000Z',
-      ...{ leads: 5, created: 2, completed: 0, closed: 0, reassigned: 0, retitled: 0 },
+      ...{
+        leads: 5,
+        created: 2,
+        completed: 0,
+        closed: 0,
+        reassigned: 0,
+        retitled: 0,
+        rescheduled: 0,
+      },
       ...{ unchanged: 3 - failed, failed },
     });
     const run = (status: number, body: unknown) => {

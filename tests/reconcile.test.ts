@@ -36,6 +36,7 @@ describe('POST /reconcile on the sandbox', () => {
       closed: 0,
       reassigned: 0,
       retitled: 0,
+      rescheduled: 0,
       unchanged: 0,
       failed: 0,
     });

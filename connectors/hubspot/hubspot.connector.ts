@@ -8,12 +8,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
-import {
-  completionTexts,
-  type LeadRuleOptions,
-  leadRules,
-  openTaskUpdates,
-} from '../crm-mapping.ts';
+import { type LeadRuleOptions, leadRules, openTaskUpdates, taskTexts } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
@@ -29,6 +24,7 @@ import {
   EMAIL_PROPERTIES,
   type HubSpotRecord,
   leadFromContact,
+  movedTaskProperties,
   TASK_PROPERTIES,
   TASK_TO_CONTACT,
   taskProperties,
@@ -365,12 +361,13 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   }
 
   /**
-   * The open tasks to complete, with their text: HubSpot replaces a property whole, so the body
-   * goes back with the completion line added. The text the deciding round read is used as it
-   * is; a task it did not read is read now. A task a rep completed or deleted is left as it is.
+   * The open tasks to complete or re-time, with their text: HubSpot replaces a property whole,
+   * so the body goes back with the completion line or the line saying why it moved added. The
+   * text the deciding round read is used as it is; a task it did not read is read now. A task a
+   * rep completed or deleted is left as it is.
    */
   async function openBodies(changes: readonly LeadChanges[]): Promise<Map<string, string>> {
-    const { texts: bodies, unread } = completionTexts(changes);
+    const { texts: bodies, unread } = taskTexts(changes);
     const current = await readObjects('tasks', unread, ['hs_task_body', 'hs_task_status']);
     for (const t of current) {
       if (t.properties.hs_task_status !== 'COMPLETED')
@@ -381,24 +378,29 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
 
   /**
    * Completes tasks from logged attempts, each with the attempt noted on it, and gives the open
-   * tasks the engine keeps their new owner and true title, all in the same batches with one
-   * input per task: a delivery that completes, reassigns and retitles costs one request per 100
-   * tasks. The engine never completes a task it keeps.
+   * tasks the engine keeps their new owner, true title and lawful due time, all in the same
+   * batches with one input per task: a delivery that completes, reassigns, retitles and re-times
+   * costs one request per 100 tasks. The engine never completes a task it keeps.
    */
   async function updateTaskFields(changes: readonly LeadChanges[]): Promise<void> {
     const completions = changes.flatMap(({ complete = [] }) => complete);
-    const bodies = completions.length > 0 ? await openBodies(changes) : new Map<string, string>();
+    const moves = changes.some(({ reschedule = [] }) => reschedule.length > 0);
+    const bodies =
+      completions.length > 0 || moves ? await openBodies(changes) : new Map<string, string>();
     const completed = completions.flatMap((c: TaskCompletion) => {
       const body = bodies.get(c.taskId);
       return body === undefined
         ? []
         : [{ id: c.taskId, properties: completedTaskProperties(body, c) }];
     });
-    const kept = openTaskUpdates(changes).map(({ taskId, ownerId, title }) => {
+    const kept = openTaskUpdates(changes).flatMap(({ taskId, ownerId, title, moved }) => {
       const properties: Record<string, string> = {};
       if (ownerId !== undefined) properties.hubspot_owner_id = ownerId;
       if (title !== undefined) properties.hs_task_subject = title;
-      return { id: taskId, properties };
+      // A task completed or deleted since it was read keeps the time it had.
+      const body = moved && bodies.get(taskId);
+      if (moved && body !== undefined) Object.assign(properties, movedTaskProperties(body, moved));
+      return Object.keys(properties).length > 0 ? [{ id: taskId, properties }] : [];
     });
     for (const part of chunks([...completed, ...kept], BATCH)) {
       try {

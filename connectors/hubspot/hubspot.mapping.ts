@@ -280,6 +280,21 @@ export function activityFromEmail(email: HubSpotRecord): Activity | undefined {
 }
 
 /**
+ * The properties that move an open call or text to its new due time: the reminder with it, as
+ * on create, and the line saying why below its body (`body` as read just before, as above).
+ */
+export function movedTaskProperties(
+  body: string,
+  moved: { readonly dueAt: string; readonly note: string },
+): Record<string, string> {
+  return {
+    hs_timestamp: moved.dueAt,
+    hs_task_reminders: String(Date.parse(moved.dueAt)),
+    hs_task_body: `${body}<p>${escapeHtml(moved.note)}</p>`,
+  };
+}
+
+/**
  * The properties that complete a cadence task from a logged attempt: its body keeps what it
  * said and gains the completion line (HubSpot replaces a property whole, so `body` is the body
  * read just before).

@@ -8,7 +8,7 @@ import {
   type LeadChanges,
   type LeadRecord,
 } from '../crm-connector.port.ts';
-import { completionTexts, type LeadRuleOptions, leadRules } from '../crm-mapping.ts';
+import { type LeadRuleOptions, leadRules, taskTexts } from '../crm-mapping.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
@@ -342,7 +342,6 @@ export function createSalesforceConnector(
     const creates = changes.flatMap(({ leadId, create }) =>
       create.map((draft) => taskRecord(draft, leadId, teamZone)),
     );
-    const updates = taskUpdates(changes);
     const removals = changes.flatMap(({ close }) => close.map(({ taskId }) => taskId));
     // All or none: a refused record leaves nothing half-written to be resent as twins.
     await writeTasks(
@@ -356,11 +355,18 @@ export function createSalesforceConnector(
     );
     // A task a rep deleted in the meantime needs no new owner, and is as good as deleted by us.
     const gone = ['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY'];
-    // Completions, new owners and true titles go in the same collections: one request for all.
-    const completions = await completionsOf(changes);
+    // Completions, new owners, true titles and due times go in the same collections: one
+    // request for all, one record per task.
+    const texts = await openTexts(changes);
+    const completions = changes.flatMap(({ complete = [] }) =>
+      complete.flatMap((c) => {
+        const text = texts.get(c.taskId);
+        return text === undefined ? [] : [{ Id: c.taskId, ...completedTaskFields(text, c) }];
+      }),
+    );
     await writeTasks(
       'task update',
-      [...completions, ...updates],
+      [...completions, ...taskUpdates(changes, texts, teamZone)],
       (part) => taskObject().update(part, { allOrNone: false }),
       { harmless: gone },
     );
@@ -376,24 +382,19 @@ export function createSalesforceConnector(
   }
 
   /**
-   * The updates that complete tasks from logged attempts. `Description` is replaced whole: the
-   * text the deciding round read goes back with the completion line added (a task it did not
-   * read is queried now); a task a rep closed or deleted is left as it is.
+   * The `Description` of the open tasks to complete or re-time. It is replaced whole: the text
+   * the deciding round read goes back with the completion line or the line saying why it moved
+   * added (a task it did not read is queried now); a task a rep closed or deleted is left out.
    */
-  async function completionsOf(changes: readonly LeadChanges[]) {
-    const completions = changes.flatMap(({ complete = [] }) => complete);
-    if (completions.length === 0) return [];
-    const { texts, unread } = completionTexts(changes);
+  async function openTexts(changes: readonly LeadChanges[]): Promise<Map<string, string>> {
+    const { texts, unread } = taskTexts(changes);
     if (unread.length > 0) {
       const fields = ['Id', 'Description', 'IsClosed'];
       for (const t of await queryIn<SalesforceTask>(fields, 'Task', 'Id', unread)) {
         if (t.IsClosed !== true) texts.set(t.Id, t.Description ?? '');
       }
     }
-    return completions.flatMap((c) => {
-      const text = texts.get(c.taskId);
-      return text === undefined ? [] : [{ Id: c.taskId, ...completedTaskFields(text, c) }];
-    });
+    return texts;
   }
 
   /** Writes in sObject Collections of 200; a record refused for another reason fails the call. */

@@ -145,13 +145,17 @@ function taskDescription(draft: TaskDraft): string {
   return draft.body ? `${draft.body}\n\n${marker}` : marker;
 }
 
+/** `ActivityDate`: the day a task is due on in the team's zone. */
+const dueDay = (dueAt: string, teamZone: string) =>
+  DateTime.fromISO(dueAt, { zone: teamZone }).toISODate() ?? '';
+
 /** A Salesforce Task for a cadence step; `ActivityDate` is the due day in the team's zone. */
 export function taskRecord(draft: TaskDraft, leadId: string, teamZone: string) {
   return {
     Subject: draft.title.slice(0, 255),
     WhoId: leadId,
     ...(draft.ownerId === undefined ? {} : { OwnerId: draft.ownerId }),
-    ActivityDate: DateTime.fromISO(draft.dueAt, { zone: teamZone }).toISODate() ?? '',
+    ActivityDate: dueDay(draft.dueAt, teamZone),
     ReminderDateTime: draft.reminderAt,
     IsReminderSet: true,
     Priority: PRIORITY[draft.priority],
@@ -161,13 +165,32 @@ export function taskRecord(draft: TaskDraft, leadId: string, teamZone: string) {
   };
 }
 
-/** The updates of open tasks as Salesforce records; `Subject` holds 255 characters, as on create. */
-export function taskUpdates(changes: readonly LeadChanges[]) {
-  return openTaskUpdates(changes).map(({ taskId, ownerId, title }) => ({
-    Id: taskId,
-    ...(ownerId === undefined ? {} : { OwnerId: ownerId }),
-    ...(title === undefined ? {} : { Subject: title.slice(0, 255) }),
-  }));
+/**
+ * The updates of open tasks as Salesforce records; `Subject` holds 255 characters, as on create.
+ * A task re-timed gets the fields create set from the due time (`ActivityDate`,
+ * `ReminderDateTime`) and the line saying why below its `Description`, whose text the deciding
+ * round read (`texts`): one it has no text for, completed or deleted since, keeps its time.
+ */
+export function taskUpdates(
+  changes: readonly LeadChanges[],
+  texts: ReadonlyMap<string, string>,
+  teamZone: string,
+) {
+  return openTaskUpdates(changes).flatMap(({ taskId, ownerId, title, moved }) => {
+    const text = moved && texts.get(taskId);
+    const fields = {
+      ...(ownerId === undefined ? {} : { OwnerId: ownerId }),
+      ...(title === undefined ? {} : { Subject: title.slice(0, 255) }),
+      ...(moved && text !== undefined
+        ? {
+            ActivityDate: dueDay(moved.dueAt, teamZone),
+            ReminderDateTime: moved.dueAt,
+            Description: `${text}\n\n${moved.note}`,
+          }
+        : {}),
+    };
+    return Object.keys(fields).length > 0 ? [{ Id: taskId, ...fields }] : [];
+  });
 }
 
 /** Call results as reps type them into `CallDisposition` (a free-text field). */

@@ -99,7 +99,15 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     (taskIdsByLead.get(leadId) ?? []).flatMap((id) => tasks.get(id) ?? []);
 
   function apply(changes: LeadChanges): void {
-    const { leadId, create, close, complete = [], reassign, retitle = [] } = changes;
+    const {
+      leadId,
+      create,
+      close,
+      complete = [],
+      reassign,
+      retitle = [],
+      reschedule = [],
+    } = changes;
     // A task this service closed is gone as far as the cadence goes (HubSpot and Salesforce
     // delete it): its step may be created again when the cadence resumes.
     const existingKeys = new Set(
@@ -157,6 +165,13 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     for (const { taskId, title } of retitle) {
       const task = tasks.get(taskId);
       if (task?.status === 'open') tasks.set(taskId, { ...task, subject: title });
+    }
+    // The reminder moves with the due time; the line saying why goes below the task's text.
+    for (const { taskId, dueAt, note } of reschedule) {
+      const task = tasks.get(taskId);
+      if (task?.status !== 'open') continue;
+      const body = `${task.body}\n\n${note}`;
+      tasks.set(taskId, { ...task, dueAt, reminderAt: dueAt, body });
     }
   }
 

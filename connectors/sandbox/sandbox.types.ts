@@ -58,7 +58,10 @@ export type NewSandboxLead = Omit<
   Partial<Pick<SandboxLead, 'status' | 'doNotCall' | 'emailOptOut'>>;
 
 export type SandboxLeadPatch = Partial<
-  Pick<SandboxLead, 'ownerId' | 'status' | 'doNotCall' | 'emailOptOut'>
+  Pick<
+    SandboxLead,
+    'ownerId' | 'status' | 'doNotCall' | 'emailOptOut' | 'phone' | 'timezone' | 'state' | 'country'
+  >
 >;
 
 /** A call, email or other touch logged on a lead outside the task list (a dialer, a rep by hand). */

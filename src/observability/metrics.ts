@@ -5,7 +5,13 @@ import type { CrmTelemetry } from '../../connectors/telemetry.ts';
 
 /** What a decision did to a lead's tasks, one label value per decision. */
 /** What the service did to a task in the CRM. */
-export type WrittenAction = 'created' | 'completed' | 'closed' | 'reassigned' | 'retitled';
+export type WrittenAction =
+  | 'created'
+  | 'completed'
+  | 'closed'
+  | 'reassigned'
+  | 'retitled'
+  | 'rescheduled';
 
 export type DecisionOutcome =
   | 'created'
@@ -15,6 +21,7 @@ export type DecisionOutcome =
   | 'finished'
   | 'reassigned'
   | 'retitled'
+  | 'rescheduled'
   | 'noop';
 
 /** What the pipeline reports: decisions, the tasks it wrote, and the speed to lead. */
@@ -111,7 +118,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const tasks = new Counter({
     name: `${NAMESPACE}_tasks_written_total`,
-    help: 'Tasks written to the CRM by channel and action (created, completed, closed, reassigned, retitled)',
+    help: 'Tasks written to the CRM by channel and action (created, completed, closed, reassigned, retitled, rescheduled)',
     labelNames: ['channel', 'action'],
     registers,
   });

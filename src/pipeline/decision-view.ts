@@ -117,6 +117,7 @@ export function decisionView(crm: string, explained: Explained) {
       close: decision.close,
       reassign: decision.reassign,
       retitle: decision.retitle,
+      reschedule: decision.reschedule,
       keep: decision.keep,
     },
   };

@@ -54,6 +54,8 @@ export interface DecidedLead {
   readonly reassigned: number;
   /** Open tasks whose title's attempt count was made true. */
   readonly retitled: number;
+  /** Open calls and texts moved into the lead's window, which changed since they were written. */
+  readonly rescheduled: number;
   readonly written: boolean;
 }
 
@@ -126,6 +128,7 @@ function summary(decision: Decision) {
     complete: decision.complete,
     reassign: decision.reassign,
     retitle: decision.retitle,
+    reschedule: decision.reschedule,
   };
 }
 
@@ -133,7 +136,13 @@ function summary(decision: Decision) {
 const ROUNDS = 2;
 
 const hasChanges = (d: Decision) =>
-  d.create.length + d.close.length + d.complete.length + d.reassign.length + d.retitle.length > 0;
+  d.create.length +
+    d.close.length +
+    d.complete.length +
+    d.reassign.length +
+    d.retitle.length +
+    d.reschedule.length >
+  0;
 
 /** One label per decision: a stop or the end of the cadence first, then what it changes. */
 function outcomeOf(decision: Decision): DecisionOutcome {
@@ -143,6 +152,7 @@ function outcomeOf(decision: Decision): DecisionOutcome {
   if (decision.close.length > 0) return 'closed';
   if (decision.reassign.length > 0) return 'reassigned';
   if (decision.retitle.length > 0) return 'retitled';
+  if (decision.reschedule.length > 0) return 'rescheduled';
   return 'noop';
 }
 
@@ -246,6 +256,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       closed: decision?.close.length ?? 0,
       reassigned: decision?.reassign.length ?? 0,
       retitled: decision?.retitle.length ?? 0,
+      rescheduled: decision?.reschedule.length ?? 0,
       written: changed && !dryRun,
     };
     return { outcome, decision };
@@ -337,6 +348,7 @@ export function createFollowUpPipeline(deps: PipelineDeps): FollowUpPipeline {
       countChanged('closed', record.tasks, decision.close);
       countChanged('reassigned', record.tasks, decision.reassign);
       countChanged('retitled', record.tasks, decision.retitle);
+      countChanged('rescheduled', record.tasks, decision.reschedule);
       if (record.tasks.length === 0 && decision.create.length > 0) {
         metrics.firstTaskWritten((at - Date.parse(record.lead.createdAt)) / 1000);
       }
@@ -392,6 +404,7 @@ export interface DeliveryTotals {
   readonly closed: number;
   readonly reassigned: number;
   readonly retitled: number;
+  readonly rescheduled: number;
   /** Leads found whose tasks were already right. */
   readonly unchanged: number;
   readonly notFound: number;
@@ -407,6 +420,7 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
     closed: 0,
     reassigned: 0,
     retitled: 0,
+    rescheduled: 0,
     unchanged: 0,
     notFound: 0,
     failed: 0,
@@ -420,7 +434,10 @@ export function totalsOf(outcomes: readonly LeadOutcome[]): DeliveryTotals {
       totals.closed += o.closed;
       totals.reassigned += o.reassigned;
       totals.retitled += o.retitled;
-      if (o.created + o.completed + o.closed + o.reassigned + o.retitled === 0) totals.unchanged++;
+      totals.rescheduled += o.rescheduled;
+      const changed =
+        o.created + o.completed + o.closed + o.reassigned + o.retitled + o.rescheduled;
+      if (changed === 0) totals.unchanged++;
     }
   }
   return totals;

@@ -12,7 +12,15 @@ import {
 export type SweepTotals = { readonly since: string } & Omit<DeliveryTotals, 'notFound'>;
 
 /** The counts a sweep adds up from each batch's totals. */
-const COUNTED = ['created', 'completed', 'closed', 'reassigned', 'retitled', 'failed'] as const;
+const COUNTED = [
+  'created',
+  'completed',
+  'closed',
+  'reassigned',
+  'retitled',
+  'rescheduled',
+  'failed',
+] as const;
 
 /** Leads re-decided per pipeline run: one CRM batch. */
 const CHUNK = 100;
@@ -38,6 +46,7 @@ export function sweep(
       closed: 0,
       reassigned: 0,
       retitled: 0,
+      rescheduled: 0,
       unchanged: 0,
       failed: 0,
     };
