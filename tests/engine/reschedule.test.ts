@@ -3,6 +3,8 @@ import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { parseWeeklyHours } from '../../src/config/hours.ts';
 import { plan } from '../../src/engine/plan.ts';
 import type { CadenceTask, LeadSnapshot, Schedule, TaskDraft } from '../../src/engine/types.ts';
+import { CORPUS_SEED, CORPUS_SIZE, decisionCorpus } from './decision-corpus.ts';
+import { outsideLeadWindow } from './lead-window-check.ts';
 
 const hours = (text: string) => {
   const parsed = parseWeeklyHours(text);
@@ -108,4 +110,35 @@ describe('plan: kept calls and texts when the lead’s window changes', () => {
       /^Moved from 09:00 to 10:00 New York time \(Mon 7 Dec\): /,
     );
   });
+
+  it('leaves no kept call or text of the recorded corpus due outside its lead’s window, by an independent check, and moves no other', () => {
+    const counts = { kept: 0, moved: 0 };
+    for (const c of decisionCorpus(CORPUS_SEED, CORPUS_SIZE)) {
+      const decision = plan(c.snapshot, researchCadence, c.now, c.schedule);
+      const moved = new Map(decision.reschedule.map((r) => [r.taskId, Date.parse(r.dueAt)]));
+      const outside = (at: number) => outsideLeadWindow(at, c.snapshot.lead, c.schedule);
+      for (const task of c.snapshot.tasks) {
+        const due = Date.parse(task.dueAt);
+        const kept = decision.keep.includes(task.id);
+        if (!kept || (task.channel !== 'call' && task.channel !== 'sms') || due <= c.now) {
+          expect(moved.has(task.id)).toBe(false);
+          continue;
+        }
+        counts.kept++;
+        const to = moved.get(task.id);
+        // Luxon's reading of each candidate zone's calendar, not the engine's window code.
+        if (to === undefined) {
+          expect(outside(due), `${task.id} kept at ${task.dueAt}`).toBeUndefined();
+          continue;
+        }
+        counts.moved++;
+        expect(outside(due), `${task.id} moved from ${task.dueAt}`).toBeDefined();
+        expect(outside(to), `${task.id} moved to ${new Date(to).toISOString()}`).toBeUndefined();
+        // The first lawful moment: a minute earlier is still outside, or before the old time.
+        if (to - 60_000 >= due) expect(outside(to - 60_000)).toBeDefined();
+      }
+    }
+    // 335 kept calls and texts not yet due, of which 212 were outside their lead's window.
+    expect(counts).toEqual({ kept: 335, moved: 212 });
+  }, 120_000);
 });
