@@ -216,6 +216,16 @@ export function plan(
       results.push('done');
       continue;
     } else if (kept) {
+      // The lead's window changed under a call or text not yet due (its number now reads in
+      // another zone, a state filled in, new rules or hours): it moves in place into the window,
+      // or, when the window has no moment left for it in a year, it goes (never a call due at a
+      // moment no rule allows) and the track waits, as for a step not yet written.
+      const moved = rescheduleOf(kept, place, now, schedule);
+      if (moved === 'no_lawful_moment') {
+        close.push({ taskId: kept.id, reason: 'no_calling_window' });
+        results.push('held');
+        continue;
+      }
       keep.push(kept.id);
       // The rep who owns the lead now works its open tasks; an unowned lead leaves them be.
       const owner = snapshot.lead.ownerId;
@@ -228,9 +238,6 @@ export function plan(
       const title =
         kept.title && position.nth <= position.of && retitled(kept.title, channel, position);
       if (title) retitle.push({ taskId: kept.id, title });
-      // The lead's window changed under a call or text not yet due (its number now reads in
-      // another zone, a state filled in, new rules or hours): it moves in place into the window.
-      const moved = rescheduleOf(kept, place, now, schedule);
       if (moved) {
         reschedule.push(moved);
         if (place.caps.length > 0)

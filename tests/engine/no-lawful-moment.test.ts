@@ -97,3 +97,22 @@ describe('a call the rules leave no moment for', () => {
     expect(call?.dueAt).toBe('2026-12-02T23:00:00.000Z');
   });
 });
+
+describe('an open call whose window closes for good', () => {
+  it('is closed with no_calling_window rather than left due at a moment no rule allows', () => {
+    const call: CadenceTask = {
+      id: 'task-1',
+      cadenceId: researchCadence.id,
+      step: 1,
+      channel: 'call',
+      status: 'open',
+      createdAt: new Date(NOW - 60_000).toISOString(),
+      // Thursday 10:00 in Providence: lawful under the rule, outside the evening contact hours.
+      dueAt: '2026-12-03T15:00:00.000Z',
+    };
+    const decision = plan(snapshot([call]), researchCadence, NOW, schedule);
+    expect(decision.close).toEqual([{ taskId: 'task-1', reason: 'no_calling_window' }]);
+    expect(decision.reschedule).toEqual([]);
+    expect(decision.keep).toEqual([]);
+  });
+});
