@@ -196,6 +196,23 @@ describe('GET /metrics', () => {
     expect(sampleSum(samples, 'lead_followup_speed_to_lead_seconds_sum')).toBe(0);
   });
 
+  it('gives at most 50 event types a label of their own; later ones count as other', async () => {
+    const metrics = createMetrics({ crm: 'hubspot', cadence: 'research-default', dryRun: false });
+    const events = new Map(
+      Array.from({ length: 60 }, (_, i) => [`custom.type${i}`, { acted: 1, ignored: 0 }]),
+    );
+    metrics.delivery({ source: 'hubspot', result: 'ok', seconds: 0.1, events });
+    metrics.delivery({ source: 'hubspot', result: 'ok', seconds: 0.1, events });
+    const samples = parseMetrics(await metrics.registry.metrics()).filter(
+      (s) => s.name === 'lead_followup_webhook_events_total',
+    );
+    expect(new Set(samples.map((s) => s.labels.type)).size).toBe(51);
+    expect(sampleSum(samples, 'lead_followup_webhook_events_total', { type: 'custom.type0' })).toBe(
+      2,
+    );
+    expect(sampleSum(samples, 'lead_followup_webhook_events_total', { type: 'other' })).toBe(20);
+  });
+
   it('exposes process metrics and event-loop lag when asked to', async () => {
     const metrics = createMetrics({
       crm: 'sandbox',

@@ -64,6 +64,13 @@ const NAMESPACE = 'lead_followup';
 /** Label values come from the CRM's event names: anything odd is counted as `other`. */
 const safeLabel = (value: string) => (/^[\w.-]{1,60}$/.test(value) ? value : 'other');
 
+/**
+ * Event types a process gives a label of their own; any later type counts as `other`. A sender
+ * names the types (HubSpot's subscriptions, Salesforce's sObjects: a dozen in practice), and each
+ * new label is a series kept for the life of the process.
+ */
+const MAX_EVENT_TYPES = 50;
+
 function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -104,6 +111,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
     registers,
   });
+  const eventTypes = new Set<string>();
+  const typeLabel = (type: string) => {
+    const label = safeLabel(type);
+    if (eventTypes.has(label)) return label;
+    if (eventTypes.size >= MAX_EVENT_TYPES) return 'other';
+    eventTypes.add(label);
+    return label;
+  };
   const events = new Counter({
     name: `${NAMESPACE}_webhook_events_total`,
     help: 'Events in webhook deliveries by source, type and result (processed, ignored, failed)',
@@ -216,7 +231,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
       deliverySeconds.observe({ source }, seconds);
       const outcome = result === 'ok' ? 'processed' : 'failed';
       for (const [type, { acted, ignored }] of counts) {
-        const label = { source, type: safeLabel(type) };
+        const label = { source, type: typeLabel(type) };
         if (acted > 0) events.inc({ ...label, result: outcome }, acted);
         if (ignored > 0) events.inc({ ...label, result: 'ignored' }, ignored);
       }
