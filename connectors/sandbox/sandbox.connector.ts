@@ -20,6 +20,8 @@ export interface SandboxCrm extends CrmConnector {
   createLead(input: NewSandboxLead): SandboxLead;
   getLead(id: string): SandboxLead | undefined;
   listLeads(): SandboxLead[];
+  /** How many leads it holds. */
+  countLeads(): number;
   tasksOf(leadId: string): SandboxTask[];
   getTask(id: string): SandboxTask | undefined;
   updateLead(id: string, patch: SandboxLeadPatch): SandboxLead | undefined;
@@ -237,6 +239,7 @@ export function createSandboxCrm(now: () => number): SandboxCrm {
     },
     getLead: (id) => leads.get(id),
     listLeads: () => [...leads.values()],
+    countLeads: () => leads.size,
     tasksOf,
     getTask: (id) => tasks.get(id),
     updateLead(id, patch) {

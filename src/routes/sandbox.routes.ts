@@ -19,6 +19,15 @@ import { ianaZone } from '../timezone/zone-name.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/**
+ * What the sandbox holds at most: it lives in the process's memory, and the image's routes are
+ * open wherever it is reachable (a demo on a public port), so it must not grow until the
+ * process runs out of memory. 20,000 leads (about two tasks each) is the benchmark's fill.
+ */
+export const SANDBOX_MAX_LEADS = 20_000;
+/** Logged calls and emails per sandbox lead, at most: six calls and five emails are a cadence. */
+export const SANDBOX_MAX_ACTIVITIES = 1_000;
+
 const newLead = z
   .object({
     name: text(200),
@@ -122,6 +131,13 @@ export async function sandboxRoutes(
 
   app.post('/sandbox/leads', async (request, reply) => {
     const input = parseInput(newLead, request.body, 'lead');
+    if (sandbox.countLeads() >= SANDBOX_MAX_LEADS) {
+      throw new HttpError(
+        409,
+        'sandbox_full',
+        `The sandbox holds ${SANDBOX_MAX_LEADS} leads, its most; restart the service to empty it`,
+      );
+    }
     const lead = sandbox.createLead(input);
     const [outcome] = await pipeline.reconcile([lead.id], request.log);
     return reply.code(201).send(view(lead, outcome));
@@ -165,6 +181,13 @@ export async function sandboxRoutes(
       throw new HttpError(400, 'activity_in_future', 'at must not lie in the future');
     }
     leadOr404(id);
+    if (sandbox.activitiesOf(id).length >= SANDBOX_MAX_ACTIVITIES) {
+      throw new HttpError(
+        409,
+        'sandbox_full',
+        `Lead ${id} holds ${SANDBOX_MAX_ACTIVITIES} logged activities, its most`,
+      );
+    }
     const activity = sandbox.logActivity(id, {
       channel: input.channel,
       outcome,
