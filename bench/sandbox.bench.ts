@@ -2,15 +2,20 @@
  * Sandbox benchmark: `POST /sandbox/leads` rate at the start and at the end of a run of N leads
  * (default 20,000), in process through `app.inject`. A CRM that scans every stored task per
  * lead slows down as it fills; one that indexes tasks by lead keeps its rate.
- * Run with `npm run bench:sandbox` (add `-- 50000` for more leads).
+ * Run with `npm run bench:sandbox` (add `-- 5000` for fewer leads; the sandbox holds at most
+ * `SANDBOX_MAX_LEADS`, 20,000).
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { createSandboxCrm } from '../connectors/sandbox/sandbox.connector.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/config.ts';
+import { SANDBOX_MAX_LEADS } from '../src/routes/sandbox.routes.ts';
 
-const count = Number(process.argv[2] ?? 20_000);
+const count = Number(process.argv[2] ?? SANDBOX_MAX_LEADS);
+if (!(count > 0 && count <= SANDBOX_MAX_LEADS)) {
+  throw new Error(`the sandbox holds 1 to ${SANDBOX_MAX_LEADS} leads, not ${process.argv[2]}`);
+}
 const slice = Math.max(1, Math.floor(count / 10));
 const loaded = loadConfig({
   TIMEZONE: 'America/New_York',
