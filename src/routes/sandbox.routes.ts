@@ -44,8 +44,13 @@ const newLead = z
   })
   .strict();
 
+// A rep corrects a number or fills in a place, as in any CRM: the open calls follow the window.
 const leadPatch = z
   .object({
+    phone: text(64).optional(),
+    timezone: ianaZone('must be an IANA time zone such as Europe/Paris').optional(),
+    country: text(64).optional(),
+    state: text(64).optional(),
     ownerId: text(64).optional(),
     status: z.enum(SANDBOX_STATUSES).optional(),
     doNotCall: z.boolean().optional(),
@@ -54,7 +59,7 @@ const leadPatch = z
   .strict()
   .refine(
     (p) => Object.keys(p).length > 0,
-    'give at least one of ownerId, status, doNotCall, emailOptOut',
+    'give at least one of phone, timezone, country, state, ownerId, status, doNotCall, emailOptOut',
   );
 
 const completion = z.object({ outcome: z.enum(OUTCOMES).optional() }).strict();

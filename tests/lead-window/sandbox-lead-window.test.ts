@@ -40,13 +40,12 @@ describe('sandbox: an open call when the lead’s calling window changes', () =>
     return res.json();
   }
   const call = (lead: LeadView) => lead.tasks.find((task) => task.channel === 'call');
-  /** A CRM user's edit, then an event about the lead (the sandbox's own PATCH route). */
+  /** A CRM user's edit through the sandbox's own PATCH route, which re-decides the lead. */
   async function edit(id: string, fields: Record<string, string>): Promise<LeadView> {
-    t.sandbox.updateLead(id, fields);
     const res = await t.app.inject({
       method: 'PATCH',
       url: `/sandbox/leads/${id}`,
-      payload: { status: 'working' },
+      payload: { status: 'working', ...fields },
     });
     expect(res.statusCode).toBe(200);
     return res.json();
