@@ -144,7 +144,12 @@ export function timing(step: CadenceStep, input: TimingInput): Timing {
   // Later than the spacing because the hours held it (decided while the spacing was still
   // ahead, not long after it by a late delivery or a sweep): the task says so.
   const spacingEnd = previousDone === undefined ? 0 : previousDone + step.afterMinutes.max * MINUTE;
-  const late = previousDone !== undefined && now <= spacingEnd && opening.start > spacingEnd;
+  // A cap that held it is not the hours: the line would say the wrong thing, so it is left out.
+  const late =
+    previousDone !== undefined &&
+    now <= spacingEnd &&
+    opening.start > spacingEnd &&
+    !reason.startsWith('state_cap:');
   return {
     reminderAt: opening.start,
     dueAt,
