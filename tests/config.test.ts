@@ -110,7 +110,16 @@ describe('configuration', () => {
     for (const host of ['localhost:3000', 'http://127.0.0.1', '0.0.0.0 ']) {
       expect(failure({ HOST: host }), host).toContain('- HOST: must be an address or host name');
     }
-    for (const host of ['0.0.0.0', '::', '::1', '127.0.0.1', 'localhost', 'followup.internal']) {
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '::1',
+      '127.0.0.1',
+      'localhost',
+      'followup.internal',
+      'my_service',
+      'localhost.',
+    ]) {
       expect(loadConfig({ HOST: host }).ok, host).toBe(true);
     }
   });
@@ -128,9 +137,16 @@ describe('configuration', () => {
 
   it('keeps the team zone under its canonical name, which task lines name the place by', () => {
     // A lowercase zone made Tokyo leads' calls read "19:00 in new york".
-    for (const zone of ['america/new_york', 'US/Eastern', 'America/New_York']) {
+    for (const zone of ['america/new_york', 'US/Eastern', 'EST5EDT', 'America/New_York']) {
       const result = loadConfig({ TIMEZONE: zone });
       expect(result.ok && result.config.timezone, zone).toBe('America/New_York');
+    }
+    // The database's names, not ICU's older ones (Calcutta, Kiev).
+    for (const zone of ['Asia/Kolkata', 'Europe/Kyiv', 'asia/ho_chi_minh']) {
+      const result = loadConfig({ TIMEZONE: zone });
+      expect(result.ok && result.config.timezone, zone).toBe(
+        zone === 'asia/ho_chi_minh' ? 'Asia/Ho_Chi_Minh' : zone,
+      );
     }
   });
 

@@ -134,6 +134,37 @@ const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The old names of the US and Canadian zones, which task lines cannot name a place by ("in
+ * Eastern", "in EST5EDT"): each is a link to the city zone in the tz database's `backward` file.
+ * Other names keep the database's own spelling (ICU's would turn Kolkata into Calcutta and Kyiv
+ * into Kiev).
+ */
+const LEGACY_ZONE_NAMES: Readonly<Record<string, string>> = {
+  'US/Alaska': 'America/Anchorage',
+  'US/Aleutian': 'America/Adak',
+  'US/Arizona': 'America/Phoenix',
+  'US/Central': 'America/Chicago',
+  'US/East-Indiana': 'America/Indiana/Indianapolis',
+  'US/Eastern': 'America/New_York',
+  'US/Hawaii': 'Pacific/Honolulu',
+  'US/Indiana-Starke': 'America/Indiana/Knox',
+  'US/Michigan': 'America/Detroit',
+  'US/Mountain': 'America/Denver',
+  'US/Pacific': 'America/Los_Angeles',
+  'US/Samoa': 'Pacific/Pago_Pago',
+  EST5EDT: 'America/New_York',
+  CST6CDT: 'America/Chicago',
+  MST7MDT: 'America/Denver',
+  PST8PDT: 'America/Los_Angeles',
+  'Canada/Atlantic': 'America/Halifax',
+  'Canada/Central': 'America/Winnipeg',
+  'Canada/Eastern': 'America/Toronto',
+  'Canada/Mountain': 'America/Edmonton',
+  'Canada/Newfoundland': 'America/St_Johns',
+  'Canada/Pacific': 'America/Vancouver',
+};
+
+/**
  * The team's zone under its canonical name (`america/new_york`, `US/Eastern` and `EST5EDT` are
  * America/New_York): task lines name the team's place from it ("19:00 in New York", not "in new
  * york" or "in EST5EDT"), and the start-up line shows the zone really in use.
@@ -153,11 +184,12 @@ const teamZone = z.string().transform((name, ctx) => {
     });
     return z.NEVER;
   }
-  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  return LEGACY_ZONE_NAMES[zone] ?? zone;
 });
 
-// One DNS label: letters, digits and inner hyphens (RFC 1123).
-const HOST_NAME = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*$/;
+// DNS labels: letters, digits and inner hyphens (RFC 1123), plus the underscores of container
+// and service names (`my_service`), and the root's trailing dot (`localhost.`).
+const HOST_NAME = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$/;
 
 /**
  * An address or host name to listen on. `localhost:3000` or `http://0.0.0.0` passed a bare
