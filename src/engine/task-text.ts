@@ -229,7 +229,9 @@ function dateIn(at: number, zone: string): string {
  * changed after the task was written (the lead is read in another zone, its state or its rules
  * changed): "Moved from 06:00 to 08:00 Los Angeles time (Mon 7 Dec; 11:00 in New York): the
  * lead's calling window changed since this task was written (the lead is now read in Los Angeles
- * time), and 06:00 is outside it."
+ * time), and 06:00 is outside it." A task past due (`pastDueAt`: the moment it was found past
+ * due with the window closed) says so instead: "…: it is past due, and the lead's calling window
+ * is closed now (20:30 in New York)."
  */
 export function movedLine(
   from: number,
@@ -237,6 +239,7 @@ export function movedLine(
   leadZone: string,
   teamZone: string,
   zones: readonly string[],
+  pastDueAt?: number,
 ): string {
   const place = placeName(leadZone);
   const [day, newDay] = [dateIn(from, leadZone), dateIn(to, leadZone)];
@@ -256,5 +259,9 @@ export function movedLine(
     zones.length > 1
       ? `the lead may now be in any of ${zones.length} zones, calling time in all of them`
       : `the lead is now read in ${place} time`;
-  return `Moved from ${span} ${place} time${aside}: the lead's calling window changed since this task was written (${where}), and ${clock(from, leadZone)} is outside it.`;
+  const why =
+    pastDueAt === undefined
+      ? `the lead's calling window changed since this task was written (${where}), and ${clock(from, leadZone)} is outside it`
+      : `it is past due, and the lead's calling window is closed now (${clock(pastDueAt, leadZone)} in ${place})`;
+  return `Moved from ${span} ${place} time${aside}: ${why}.`;
 }

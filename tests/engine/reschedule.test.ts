@@ -96,10 +96,22 @@ describe('plan: kept calls and texts when the lead’s window changes', () => {
     expect(replan('America/Los_Angeles', tasks).reschedule).toEqual([]);
   });
 
-  it('leaves a call already due alone, even outside the window: it is the rep’s to work now', () => {
+  it('moves a call past due while the window is closed to its next moment, and says so', () => {
     const tasks = written('America/New_York');
+    // Monday 06:30 in Los Angeles: call 1 fell due at 06:00 there, before the federal 08:00.
     const monday0630 = Date.parse('2026-12-07T14:30:00.000Z');
-    expect(replan('America/Los_Angeles', tasks, monday0630).reschedule).toEqual([]);
+    const decision = replan('America/Los_Angeles', tasks, monday0630);
+    expect(decision.reschedule.map((r) => r.dueAt)).toEqual(['2026-12-07T16:00:00.000Z']);
+    expect(decision.reschedule[0]?.note).toBe(
+      "Moved from 06:00 to 08:00 Los Angeles time (Mon 7 Dec; 11:00 in New York): it is past due, and the lead's calling window is closed now (06:30 in Los Angeles).",
+    );
+  });
+
+  it('leaves a call past due alone while the window is open: it is the rep’s to work now', () => {
+    const tasks = written('America/New_York');
+    // Monday 10:30 in New York: call 1 fell due at 09:00, and the window is open.
+    const monday1030 = Date.parse('2026-12-07T15:30:00.000Z');
+    expect(replan('America/New_York', tasks, monday1030).reschedule).toEqual([]);
   });
 
   it('moves a call when the contact hours change, not an email', () => {
@@ -112,7 +124,7 @@ describe('plan: kept calls and texts when the lead’s window changes', () => {
   });
 
   it('leaves no kept call or text of the recorded corpus due outside its lead’s window, by an independent check, and moves no other', () => {
-    const counts = { kept: 0, moved: 0 };
+    const counts = { kept: 0, pastDue: 0, moved: 0 };
     for (const c of decisionCorpus(CORPUS_SEED, CORPUS_SIZE)) {
       const decision = plan(c.snapshot, researchCadence, c.now, c.schedule);
       const moved = new Map(decision.reschedule.map((r) => [r.taskId, Date.parse(r.dueAt)]));
@@ -120,25 +132,32 @@ describe('plan: kept calls and texts when the lead’s window changes', () => {
       for (const task of c.snapshot.tasks) {
         const due = Date.parse(task.dueAt);
         const kept = decision.keep.includes(task.id);
-        if (!kept || (task.channel !== 'call' && task.channel !== 'sms') || due <= c.now) {
+        if (!kept || (task.channel !== 'call' && task.channel !== 'sms')) {
           expect(moved.has(task.id)).toBe(false);
           continue;
         }
+        // A task past due is judged from now: the rep works it now.
+        const from = Math.max(due, c.now);
+        if (due <= c.now) counts.pastDue++;
         counts.kept++;
         const to = moved.get(task.id);
         // Luxon's reading of each candidate zone's calendar, not the engine's window code.
         if (to === undefined) {
-          expect(outside(due), `${task.id} kept at ${task.dueAt}`).toBeUndefined();
+          expect(
+            outside(from),
+            `${task.id} kept at ${new Date(from).toISOString()}`,
+          ).toBeUndefined();
           continue;
         }
         counts.moved++;
-        expect(outside(due), `${task.id} moved from ${task.dueAt}`).toBeDefined();
+        expect(outside(from), `${task.id} moved from ${task.dueAt}`).toBeDefined();
         expect(outside(to), `${task.id} moved to ${new Date(to).toISOString()}`).toBeUndefined();
-        // The first lawful moment: a minute earlier is still outside, or before the old time.
-        if (to - 60_000 >= due) expect(outside(to - 60_000)).toBeDefined();
+        // The first lawful moment: a minute earlier is still outside, or before `from`.
+        if (to - 60_000 >= from) expect(outside(to - 60_000)).toBeDefined();
       }
     }
-    // 335 kept calls and texts not yet due, of which 212 were outside their lead's window.
-    expect(counts).toEqual({ kept: 335, moved: 212 });
+    // 2,684 kept calls and texts: 335 not yet due (212 outside their lead's window) and 2,349
+    // past due, of which 1,539 with the window closed at the snapshot's moment.
+    expect(counts).toEqual({ kept: 2684, pastDue: 2349, moved: 1751 });
   }, 120_000);
 });

@@ -83,10 +83,10 @@ describe('Salesforce: an open call when the lead’s calling window changes', ()
     expect(writes(from)).toEqual([]);
   });
 
-  it('leaves a call already due alone: the rep works it now', async () => {
+  it('leaves a call past due alone while the lead’s window is open: the rep works it now', async () => {
     const id = await newLead('+1 212 555 0100');
-    // Monday 06:30 in Los Angeles: call 1 became due at 06:00 there.
-    t.advance(TO_SATURDAY + 47 * 60 + 30);
+    // Monday 10:30 in Los Angeles: call 1 became due at 06:00 there, and the window is open.
+    t.advance(TO_SATURDAY + 51 * 60 + 30);
     const before = structuredClone(callTask(id));
     expect(await edit(id, { Phone: '+1 213 555 0100' })).toMatchObject({ rescheduled: 0 });
     expect(callTask(id)).toEqual(before);

@@ -106,13 +106,25 @@ describe('sandbox: an open call when the lead’s calling window changes', () =>
     expect(callOf(lead.id)).toEqual(before);
   });
 
-  it('leaves a call already due alone: the rep works it now', async () => {
+  it('leaves a call past due alone while the lead’s window is open: the rep works it now', async () => {
     const lead = await newLead({ phone: '+1 212 555 0100' });
-    // Monday 06:30 in Los Angeles: call 1 became due at 06:00 there.
-    t.setNow('2026-12-07T14:30:00.000Z');
+    // Monday 10:30 in Los Angeles: call 1 became due at 06:00 there, and the window is open.
+    t.setNow('2026-12-07T18:30:00.000Z');
     const before = callOf(lead.id);
     t.sandbox.updateLead(lead.id, { phone: '+1 213 555 0100' });
     expect(await sweep()).toMatchObject({ leads: 1, rescheduled: 0 });
     expect(callOf(lead.id)).toEqual(before);
+  });
+
+  it('moves a call past due while the lead’s window is closed, so it is not called before 08:00', async () => {
+    const lead = await newLead({ phone: '+1 212 555 0100' });
+    // Monday 06:30 in Los Angeles: call 1 became due at 06:00 there, before the federal 08:00.
+    t.setNow('2026-12-07T14:30:00.000Z');
+    t.sandbox.updateLead(lead.id, { phone: '+1 213 555 0100' });
+    expect(await sweep()).toMatchObject({ leads: 1, rescheduled: 1 });
+    expect(callOf(lead.id)).toMatchObject({ dueAt: MONDAY_8AM_LA, reminderAt: MONDAY_8AM_LA });
+    expect(callOf(lead.id)?.body).toContain(
+      "it is past due, and the lead's calling window is closed now (06:30 in Los Angeles).",
+    );
   });
 });
