@@ -16,6 +16,40 @@ describe('replayGuard', () => {
     expect(await guard.once('b', 9_000, work)).toEqual({ answer: 3, replayed: false });
   });
 
+  it('has a copy that arrives while the first works wait for its answer, or its failure', async () => {
+    const guard = replayGuard({ now: () => 0 });
+    let runs = 0;
+    let finish: (value: string) => void = () => {};
+    const slow = () => {
+      runs++;
+      return new Promise<string>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const first = guard.once('a', 10, slow);
+    const copy = guard.once('a', 10, slow);
+    finish('done');
+    expect(await first).toEqual({ answer: 'done', replayed: false });
+    expect(await copy).toEqual({ answer: 'done', replayed: true });
+    expect(runs).toBe(1);
+
+    let fail: (error: Error) => void = () => {};
+    const failing = () =>
+      new Promise<string>((_, reject) => {
+        fail = reject;
+      });
+    const second = guard.once('b', 10, failing);
+    const secondCopy = guard.once('b', 10, failing);
+    fail(new Error('CRM down'));
+    await expect(second).rejects.toThrow('CRM down');
+    await expect(secondCopy).rejects.toThrow('CRM down');
+    // Nothing kept: the redelivery does the work.
+    expect(await guard.once('b', 10, async () => 'retried')).toEqual({
+      answer: 'retried',
+      replayed: false,
+    });
+  });
+
   it('keeps at most `max` answers, dropping the oldest', async () => {
     const guard = replayGuard({ now: () => 0, max: 2 });
     let runs = 0;
