@@ -16,10 +16,9 @@ import {
   holidayLine,
   lateLine,
   outsideHoursLine,
-  retitled,
-  taskTitle,
   uncertainZoneLine,
 } from './task-text.ts';
+import { retitled, taskTitle } from './task-title.ts';
 import {
   type Activity,
   type Cadence,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { scheduleFrom } from '../../src/config/schedule.ts';
-import { taskTitle } from '../../src/engine/task-text.ts';
+import { taskTitle } from '../../src/engine/task-title.ts';
 import type {
   Activity,
   CadenceTask,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dayNumberAt, localDay } from '../../src/engine/local-days.ts';
-import { closingLine, holidayLine, MAX_TITLE_NAME, taskTitle } from '../../src/engine/task-text.ts';
+import { closingLine, holidayLine } from '../../src/engine/task-text.ts';
+import { MAX_TITLE_NAME, taskTitle } from '../../src/engine/task-title.ts';
 
 describe('task lines a rep reads', () => {
   const at = Date.parse('2027-04-16T00:00:00Z'); // 20:00 in New York
