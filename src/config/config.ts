@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import {
   CRM_CONFIGS,
@@ -13,11 +12,20 @@ import { DEFAULT_LOGGED_ATTEMPT_LEAD_MINUTES } from '../engine/attempts.ts';
 import type { Cadence, CallingRule, MinuteRange, WeeklyHours } from '../engine/types.ts';
 import { loadCallingRules } from '../rules/calling-rules.ts';
 import { closedWindows } from '../rules/closed-windows.ts';
-import { canonicalZone } from '../timezone/zone-name.ts';
 import { type HolidaySpec, parseHolidays } from './holidays.ts';
 import { type Parsed, parseContactHours, parseWeeklyHours } from './hours.ts';
 import { parseJsonWith } from './json-file.ts';
-import { baseUrl, count, type Env, flag, parsedBy, problemsOf, secret } from './variables.ts';
+import {
+  baseUrl,
+  count,
+  type Env,
+  flag,
+  listenHost,
+  parsedBy,
+  problemsOf,
+  secret,
+  teamZone,
+} from './variables.ts';
 
 export type { CrmName };
 
@@ -121,86 +129,6 @@ export interface Config extends CrmSettings {
 }
 
 type ReadFile = (path: string) => string;
-
-/**
- * IANA keeps `EST` and `MST` as clocks without daylight saving time (Panama's, Arizona's), while
- * the runtime reads `CST` and `PST` as Chicago and Los Angeles, summers included: a team in New
- * York or Denver that writes `EST` or `MST` would start an hour late all summer, and the
- * start-up line ("09:00-17:00 in EST") would not show it.
- */
-const FIXED_ABBREVIATIONS: Readonly<Record<string, string>> = {
-  EST: 'America/New_York for US Eastern time, America/Panama for a clock without it',
-  MST: 'America/Denver for US Mountain time, America/Phoenix for Arizona',
-};
-
-/**
- * The old names of the US and Canadian zones, which task lines cannot name a place by ("in
- * Eastern", "in EST5EDT"): each is a link to the city zone in the tz database's `backward` file.
- * Other names keep the database's own spelling (ICU's would turn Kolkata into Calcutta and Kyiv
- * into Kiev).
- */
-const LEGACY_ZONE_NAMES: Readonly<Record<string, string>> = {
-  'US/Alaska': 'America/Anchorage',
-  'US/Aleutian': 'America/Adak',
-  'US/Arizona': 'America/Phoenix',
-  'US/Central': 'America/Chicago',
-  'US/East-Indiana': 'America/Indiana/Indianapolis',
-  'US/Eastern': 'America/New_York',
-  'US/Hawaii': 'Pacific/Honolulu',
-  'US/Indiana-Starke': 'America/Indiana/Knox',
-  'US/Michigan': 'America/Detroit',
-  'US/Mountain': 'America/Denver',
-  'US/Pacific': 'America/Los_Angeles',
-  'US/Samoa': 'Pacific/Pago_Pago',
-  EST5EDT: 'America/New_York',
-  CST6CDT: 'America/Chicago',
-  MST7MDT: 'America/Denver',
-  PST8PDT: 'America/Los_Angeles',
-  'Canada/Atlantic': 'America/Halifax',
-  'Canada/Central': 'America/Winnipeg',
-  'Canada/Eastern': 'America/Toronto',
-  'Canada/Mountain': 'America/Edmonton',
-  'Canada/Newfoundland': 'America/St_Johns',
-  'Canada/Pacific': 'America/Vancouver',
-};
-
-/**
- * The team's zone under its canonical name (`america/new_york`, `US/Eastern` and `EST5EDT` are
- * America/New_York): task lines name the team's place from it ("19:00 in New York", not "in new
- * york" or "in EST5EDT"), and the start-up line shows the zone really in use.
- */
-const teamZone = z.string().transform((name, ctx) => {
-  // The database's spelling, offsets (`+05:00`) refused, as for every zone from outside.
-  const zone = canonicalZone(name);
-  if (zone === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone such as Europe/Berlin' });
-    return z.NEVER;
-  }
-  const instead = FIXED_ABBREVIATIONS[zone.toUpperCase()];
-  if (instead) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${zone}" keeps standard time all year, with no daylight saving time: name the place instead, ${instead}`,
-    });
-    return z.NEVER;
-  }
-  return LEGACY_ZONE_NAMES[zone] ?? zone;
-});
-
-// DNS labels: letters, digits and inner hyphens (RFC 1123), plus the underscores of container
-// and service names (`my_service`), and the root's trailing dot (`localhost.`).
-const HOST_NAME = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$/;
-
-/**
- * An address or host name to listen on. `localhost:3000` or `http://0.0.0.0` passed a bare
- * string check and failed later, in `listen`, as a DNS error that named no variable.
- */
-const listenHost = z
-  .string()
-  .refine(
-    (host) => isIP(host) !== 0 || HOST_NAME.test(host),
-    'must be an address or host name such as 0.0.0.0, :: or 127.0.0.1, without scheme or port (the port is PORT)',
-  );
 
 const crmSchema = z.enum(CRM_NAMES).default('sandbox');
 
