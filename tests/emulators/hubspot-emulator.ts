@@ -22,11 +22,21 @@ import {
   type TrafficOptions,
   type TransportFault,
 } from './emulator-kit.ts';
+import {
+  APP_SCOPES,
+  CONTACT_PROPERTY_READ_SCOPES,
+  type EnumOption,
+  LEAD_STATUS_OPTIONS,
+  missingScopes,
+  propertyDefinition,
+} from './hubspot-properties.ts';
 
 type Kind = 'string' | 'enumeration' | 'datetime' | 'number' | 'bool';
 interface PropertyDef {
   readonly kind: Kind;
   readonly options?: readonly string[];
+  /** Labels and hidden flags of `options`, where they differ from the values themselves. */
+  readonly details?: readonly EnumOption[];
   /** Set by HubSpot, never by a client. */
   readonly readOnly?: boolean;
 }
@@ -38,16 +48,7 @@ const COMMON: Record<string, PropertyDef> = {
   hubspot_owner_id: { kind: 'enumeration' },
 };
 
-export const LEAD_STATUSES = [
-  'NEW',
-  'OPEN',
-  'IN_PROGRESS',
-  'OPEN_DEAL',
-  'UNQUALIFIED',
-  'ATTEMPTED_TO_CONTACT',
-  'CONNECTED',
-  'BAD_TIMING',
-];
+export const LEAD_STATUSES = LEAD_STATUS_OPTIONS.map((o) => o.value);
 
 /** hs_call_disposition GUIDs of HubSpot's default call outcomes. */
 export const CALL_DISPOSITIONS = {
@@ -73,7 +74,7 @@ const SCHEMAS: Record<string, Record<string, PropertyDef>> = {
     country: { kind: 'string' },
     state: { kind: 'string' },
     hs_timezone: { kind: 'string' },
-    hs_lead_status: { kind: 'enumeration', options: LEAD_STATUSES },
+    hs_lead_status: { kind: 'enumeration', options: LEAD_STATUSES, details: LEAD_STATUS_OPTIONS },
     lifecyclestage: {
       kind: 'enumeration',
       options: [
@@ -187,11 +188,11 @@ const ENFORCES_ACCOUNT_RULES = new Set<Version>(['2026-09']);
  * `/crm/objects/2026-09/tasks/search` is `/crm/v3/objects/tasks/search` of version 2026-09.
  */
 function routeOf(path: string): { version: Version; route: string } | undefined {
-  const dated = /^\/crm\/(objects|associations)\/(\d{4}-\d{2})(\/.*)?$/.exec(path);
+  const dated = /^\/crm\/(objects|associations|properties)\/(\d{4}-\d{2})(\/.*)?$/.exec(path);
   if (dated) {
     const [, api, version, rest = ''] = dated;
     if (!DATED_VERSIONS.includes(version as never)) return undefined;
-    const legacy = api === 'objects' ? '/crm/v3/objects' : '/crm/v4/associations';
+    const legacy = api === 'associations' ? '/crm/v4/associations' : `/crm/v3/${api}`;
     return { version: version as Version, route: `${legacy}${rest}` };
   }
   const legacy = /^\/crm\/(v3|v4)\//.exec(path);
@@ -316,6 +317,11 @@ export interface HubSpotEmulator {
   readonly requests: RecordedCall[];
   /** Owners whose ids are valid `hubspot_owner_id` values. */
   readonly owners: Set<string>;
+  /**
+   * The token's scopes (the app's, unless the test changes them). Only the property read checks
+   * them: it answers 403 `MISSING_SCOPES` without any of `CONTACT_PROPERTY_READ_SCOPES`.
+   */
+  readonly scopes: Set<string>;
   /** Makes the next matching requests fail; `path` is a substring of the request path. */
   failNext(fault: Fault, options?: FaultOptions): void;
   /** From now on a share `rate` of requests meets one of `faults`, picked by a seeded random. */
@@ -337,6 +343,11 @@ export interface HubSpotEmulator {
    * single-checkbox "Do not call": HubSpot then accepts and returns it like its own.
    */
   createContactProperty(name: string, kind: 'bool' | 'string'): void;
+  /**
+   * An admin edits an enumeration property's options (Settings → Properties → the property →
+   * Field type): relabels, adds, hides. Writes then accept the new values.
+   */
+  setContactPropertyOptions(name: string, options: readonly EnumOption[]): void;
   /** A rep's edit of a task in the HubSpot UI (e.g. marking it COMPLETED). */
   updateTask(id: string, properties: Record<string, string>): void;
   /** Contacts a task, call or email is associated with. */
@@ -373,6 +384,10 @@ function validationError(message: string, errors: Record<string, unknown>[]): Ap
   });
 }
 
+/** An enumeration's options with their labels (the value itself where none is set). */
+const optionsOf = (def: PropertyDef): readonly EnumOption[] =>
+  def.details ?? (def.options ?? []).map((value) => ({ value, label: value }));
+
 function normaliseDatetime(value: string): string | undefined {
   if (/^\d{1,15}$/.test(value)) return new Date(Number(value)).toISOString();
   if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) {
@@ -392,6 +407,8 @@ export interface HubSpotEmulatorOptions {
    * @default false
    */
   readonly legacyApi?: boolean;
+  /** The token's scopes. @default the app's (`APP_SCOPES`) */
+  readonly scopes?: readonly string[];
 }
 
 export async function startHubSpotEmulator(
@@ -412,6 +429,7 @@ export async function startHubSpotEmulator(
   );
   const requests: RecordedCall[] = [];
   const owners = new Set<string>();
+  const scopes = new Set<string>(options.scopes ?? APP_SCOPES);
   const requiredOnCreate: Record<string, Set<string>> = {};
   const faults = createFaultQueue<Fault>();
   const traffic = createTraffic(options.traffic);
@@ -493,7 +511,9 @@ export async function startHubSpotEmulator(
       } else if (def.kind === 'enumeration' && def.options && !def.options.includes(value)) {
         problems.push({
           isValid: false,
-          message: `${value} was not one of the allowed options: ${def.options.map((o) => `[label: "${o}"\nvalue: "${o}"]`).join(', ')}`,
+          message: `${value} was not one of the allowed options: ${optionsOf(def)
+            .map((o) => `[label: "${o.label}"\nvalue: "${o.value}"]`)
+            .join(', ')}`,
           error: 'INVALID_OPTION',
           name,
         });
@@ -690,6 +710,26 @@ export async function startHubSpotEmulator(
     version: Version,
   ) => { status: number; body?: unknown };
   const routes: [string, RegExp, Handler][] = [
+    [
+      'GET',
+      /^\/crm\/v3\/properties\/([\w-]+)\/([\w-]+)$/,
+      ([rawType = '', name = '']) => {
+        const type = TYPE_IDS[rawType] ?? rawType;
+        if (type === 'contacts' && !CONTACT_PROPERTY_READ_SCOPES.some((s) => scopes.has(s))) {
+          throw new ApiError(403, missingScopes(CONTACT_PROPERTY_READ_SCOPES, randomUUID()));
+        }
+        const def = bucket(type) && schemas[type]?.[name];
+        if (!def) {
+          throw new ApiError(404, {
+            status: 'error',
+            message: `Unable to find property ${name} on object type ${rawType}`,
+            correlationId: randomUUID(),
+            category: 'OBJECT_NOT_FOUND',
+          });
+        }
+        return { status: 200, body: propertyDefinition(name, def, optionsOf(def), iso()) };
+      },
+    ],
     [
       'GET',
       /^\/crm\/v3\/objects\/([\w-]+)$/,
@@ -1066,6 +1106,7 @@ export async function startHubSpotEmulator(
     token,
     requests,
     owners,
+    scopes,
     failNext: faults.push,
     failRandomly: faults.randomly,
     clearFaults: faults.clear,
@@ -1076,6 +1117,12 @@ export async function startHubSpotEmulator(
     createContact(properties, createdAt) {
       return insert('contacts', checkProperties('contacts', properties, true), createdAt ?? iso())
         .id;
+    },
+    setContactPropertyOptions(name, options) {
+      const contacts = schemas.contacts ?? {};
+      const def = contacts[name];
+      if (def?.kind !== 'enumeration') throw new Error(`${name} is no enumeration property`);
+      contacts[name] = { ...def, options: options.map((o) => o.value), details: options };
     },
     createContactProperty(name, kind) {
       const contacts = schemas.contacts ?? {};

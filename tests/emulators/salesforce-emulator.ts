@@ -27,9 +27,19 @@ import {
 } from './salesforce-flows.ts';
 
 type Kind = 'id' | 'string' | 'boolean' | 'datetime' | 'date' | 'picklist' | 'textarea';
+/** A picklist entry as describe answers it: records hold `value`; `active: false` is inactive. */
+export interface PicklistEntry {
+  readonly value: string;
+  readonly label: string;
+  readonly active: boolean;
+}
+
 interface FieldDef {
   readonly kind: Kind;
+  /** The active values: what a restricted picklist accepts. */
   readonly picklist?: readonly string[];
+  /** Every entry, inactive ones too, when they are not just the active values. */
+  readonly entries?: readonly PicklistEntry[];
   /** Restricted picklists refuse values outside the list. */
   readonly restricted?: boolean;
   readonly createable?: boolean;
@@ -138,6 +148,13 @@ export interface SalesforceEmulator {
   readonly traffic: { dailyUsed: number; readonly dailyLimit: number };
   /** Invalidates the current session, as a timeout or a revoked token does. */
   expireSession(): void;
+  /**
+   * An admin edits Lead Status's values (Setup → Object Manager → Lead → Fields → Lead Status):
+   * adds, relabels, deactivates. Writes then accept the active values only.
+   */
+  setLeadStatuses(entries: readonly PicklistEntry[]): void;
+  /** Field-level security hides a field from the integration user: describe and SOQL lose it. */
+  hideField(object: string, field: string): void;
   createLead(fields: Record<string, string | boolean>): string;
   updateLead(id: string, fields: Record<string, string | boolean | null>): void;
   convertLead(id: string): void;
@@ -191,6 +208,10 @@ export async function startSalesforceEmulator(
   const faults = createFaultQueue<SalesforceFault>();
   const traffic = createTraffic(options.traffic);
   const cursors = new Map<string, { records: SalesforceRecord[]; fields: string[] }>();
+  // Each org may edit its picklists, so each emulator has its own copy of the schema.
+  const schemas: Record<string, Record<string, FieldDef>> = Object.fromEntries(
+    Object.entries(SCHEMAS).map(([object, fields]) => [object, { ...fields }]),
+  );
   let sequence = 0;
 
   const newId = (object: string) => {
@@ -203,7 +224,7 @@ export async function startSalesforceEmulator(
     input: Record<string, unknown>,
     creating: boolean,
   ): FieldError[] {
-    const schema = SCHEMAS[object] ?? {};
+    const schema = schemas[object] ?? {};
     const errors: FieldError[] = [];
     for (const [name, value] of Object.entries(input)) {
       if (name === 'attributes') continue;
@@ -283,7 +304,7 @@ export async function startSalesforceEmulator(
 
   /** Salesforce matches field names case-insensitively (jsforce sends `id` in updates). */
   function canonical(object: string, input: Record<string, unknown>): Record<string, unknown> {
-    const names = new Map(Object.keys(SCHEMAS[object] ?? {}).map((n) => [n.toLowerCase(), n]));
+    const names = new Map(Object.keys(schemas[object] ?? {}).map((n) => [n.toLowerCase(), n]));
     return Object.fromEntries(
       Object.entries(input).map(([key, value]) => [names.get(key.toLowerCase()) ?? key, value]),
     );
@@ -370,7 +391,7 @@ export async function startSalesforceEmulator(
     if (!match)
       throw new ApiError(400, 'MALFORMED_QUERY', `unexpected token in: ${soql.slice(0, 80)}`);
     const [, fieldList = '', object = '', where, orderBy, direction, limit] = match;
-    const schema = SCHEMAS[object];
+    const schema = schemas[object];
     if (!schema)
       throw new ApiError(400, 'INVALID_TYPE', `sObject type '${object}' is not supported.`);
     const fields = fieldList.split(',').map((f) => f.trim());
@@ -494,7 +515,7 @@ export async function startSalesforceEmulator(
     }
     const checked = records.map((raw) => {
       const type = (raw.attributes as { type?: string } | undefined)?.type ?? object ?? '';
-      if (!SCHEMAS[type])
+      if (!schemas[type])
         throw new ApiError(400, 'INVALID_TYPE', `sObject type '${type}' is not supported.`);
       const input = canonical(type, raw);
       const { Id, ...fields } = input as { Id?: string } & Record<string, unknown>;
@@ -611,6 +632,8 @@ export async function startSalesforceEmulator(
           body: collection(undefined, records, false, body.allOrNone === true),
         };
     }
+    const described = /^sobjects\/(\w+)\/describe$/.exec(rest);
+    if (described && method === 'GET') return describe(described[1] ?? '', version);
     const single = /^sobjects\/(\w+)$/.exec(rest);
     if (single && method === 'POST') {
       const [result] = collection(single[1], [parseJson(raw)], true, true);
@@ -628,6 +651,53 @@ export async function startSalesforceEmulator(
     return {
       status: 404,
       body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+    };
+  }
+
+  /**
+   * sObject Describe (`GET …/sobjects/{object}/describe`), with the fields this user can see:
+   * name, label, type, and for picklists every entry with `active`, `defaultValue`, `label`,
+   * `validFor` and `value` (Salesforce's `PicklistEntry`).
+   */
+  function describe(object: string, version: string) {
+    const schema = schemas[object];
+    if (!schema) {
+      throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    }
+    const fields = Object.entries(schema).map(([name, def]) => {
+      const entries =
+        def.entries ?? (def.picklist ?? []).map((value) => ({ value, label: value, active: true }));
+      return {
+        name,
+        label: name.replace(/([a-z])([A-Z])/g, '$1 $2'),
+        type: def.kind,
+        length: def.length ?? 0,
+        custom: false,
+        nillable: def.required !== true,
+        createable: def.createable !== false,
+        updateable: def.updateable !== false,
+        restrictedPicklist: def.restricted === true,
+        picklistValues: entries.map((e, i) => ({
+          active: e.active,
+          defaultValue: i === 0 && e.active,
+          label: e.label,
+          validFor: null,
+          value: e.value,
+        })),
+      };
+    });
+    return {
+      status: 200,
+      body: {
+        name: object,
+        label: object,
+        keyPrefix: KEY_PREFIX[object] ?? null,
+        queryable: true,
+        createable: true,
+        updateable: true,
+        fields,
+        urls: { describe: `/services/data/v${version}/sobjects/${object}/describe` },
+      },
     };
   }
 
@@ -752,6 +822,15 @@ export async function startSalesforceEmulator(
     traffic,
     expireSession() {
       accessToken = `${orgId}!${randomBytes(24).toString('base64url')}`;
+    },
+    setLeadStatuses(entries) {
+      const lead = schemas.Lead ?? {};
+      const status = lead.Status as FieldDef;
+      const picklist = entries.filter((e) => e.active).map((e) => e.value);
+      lead.Status = { ...status, picklist, entries };
+    },
+    hideField(object, field) {
+      delete schemas[object]?.[field];
     },
     createLead(fields) {
       refuseInvalid('Lead', fields, true);
