@@ -3,6 +3,7 @@ import type { CrmConfig } from './crm-config.port.ts';
 import type { CrmConnector } from './crm-connector.port.ts';
 import { createDailyGuard } from './daily-guard.ts';
 import { hubspotConfig } from './hubspot/hubspot.config.ts';
+import { checkLeadStatuses, type StartReport } from './lead-statuses.ts';
 import { createRequestGate, type RequestGate } from './request-gate.ts';
 import { salesforceConfig } from './salesforce/salesforce.config.ts';
 import { sandboxConfig } from './sandbox/sandbox.config.ts';
@@ -33,8 +34,12 @@ export interface ConnectorChoice {
   readonly connector: CrmConnector;
   /** Set when the embedded sandbox serves, so its own routes can be mounted. */
   readonly sandbox?: SandboxCrm;
-  /** Work before serving, such as fetching a first OAuth token; failing it stops start-up. */
-  readonly start?: () => Promise<void>;
+  /**
+   * Work before serving: a first OAuth token (failing it throws, which stops start-up), and the
+   * check of the configured lead statuses against the CRM's picklist, whose `problems` stop
+   * start-up too and whose `warnings` are logged.
+   */
+  readonly start?: () => Promise<StartReport>;
   /** The client-side rate limit every request to the CRM passes. */
   readonly gate: RequestGate;
 }
@@ -65,22 +70,43 @@ export async function createConnector(
     case 'hubspot': {
       if (!config.hubspot)
         return { ok: false, message: 'CRM=hubspot needs the HUBSPOT_* variables' };
-      const { createHubSpotConnector } = await import('./hubspot/hubspot.connector.ts');
-      const connector = createHubSpotConnector({ ...config.hubspot, gate, telemetry });
-      return { ok: true, value: { connector, gate } };
+      const { createHubSpotConnector, LEAD_STATUS_PROPERTY } = await import(
+        './hubspot/hubspot.connector.ts'
+      );
+      const { hubspot } = config;
+      const connector = createHubSpotConnector({ ...hubspot, gate, telemetry });
+      const start = () =>
+        checkLeadStatuses(connector.leadStatusPicklist, LEAD_STATUS_PROPERTY, [
+          { variable: 'HUBSPOT_OPEN_LEAD_STATUSES', statuses: hubspot.openLeadStatuses },
+          { variable: 'HUBSPOT_CONTACTED_LEAD_STATUSES', statuses: hubspot.contactedLeadStatuses },
+        ]);
+      return { ok: true, value: { connector, gate, start } };
     }
     case 'salesforce': {
       if (!config.salesforce) {
         return { ok: false, message: 'CRM=salesforce needs the SALESFORCE_* variables' };
       }
-      const { createSalesforceConnector } = await import('./salesforce/salesforce.connector.ts');
+      const { createSalesforceConnector, LEAD_STATUS_FIELD } = await import(
+        './salesforce/salesforce.connector.ts'
+      );
+      const { salesforce } = config;
       const connector = createSalesforceConnector({
-        ...config.salesforce,
+        ...salesforce,
         teamZone: config.timezone,
         gate,
         telemetry,
       });
-      return { ok: true, value: { connector, gate, start: () => connector.connect() } };
+      const start = async () => {
+        await connector.connect();
+        return checkLeadStatuses(connector.leadStatusPicklist, LEAD_STATUS_FIELD, [
+          { variable: 'SALESFORCE_OPEN_LEAD_STATUSES', statuses: salesforce.openLeadStatuses },
+          {
+            variable: 'SALESFORCE_CONTACTED_LEAD_STATUSES',
+            statuses: salesforce.contactedLeadStatuses,
+          },
+        ]);
+      };
+      return { ok: true, value: { connector, gate, start } };
     }
   }
 }

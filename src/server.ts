@@ -31,12 +31,21 @@ if (!chosen.ok) {
 }
 const { connector, sandbox, start, gate } = chosen.value;
 if (start) {
+  let report: Awaited<ReturnType<typeof start>>;
   try {
-    await start();
+    report = await start();
   } catch (err) {
     logger.fatal({ err, crm: connector.name }, 'cannot connect to the CRM');
     process.exit(1);
   }
+  // Configured values the CRM does not have (its lead statuses): a configuration error.
+  if (report.problems.length > 0) {
+    const lines = report.problems.map((p) => `  - ${p}`).join('\n');
+    logger.fatal({ crm: connector.name, problems: report.problems }, 'invalid configuration');
+    process.stderr.write(`Invalid configuration:\n${lines}\n`);
+    process.exit(1);
+  }
+  for (const warning of report.warnings) logger.warn(warning);
 }
 
 const load = createLoadMonitor(config.maxEventLoopDelayMs);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { startHubSpotEmulator } from './emulators/hubspot-emulator.ts';
 
 /** Runs the real entry point with only `env` (plus PATH), until it exits. */
 function startServer(env: Record<string, string>) {
@@ -65,6 +66,30 @@ describe('server start-up', () => {
       'PUBLIC_URL',
     ]) {
       expect(stderr).toContain(`- ${name}:`);
+    }
+  });
+
+  it('exits 1 naming a lead status HubSpot does not have, after reading hs_lead_status', async () => {
+    const emulator = await startHubSpotEmulator();
+    try {
+      const { code, stderr } = await startServer({
+        CRM: 'hubspot',
+        PORT: '0',
+        HUBSPOT_ACCESS_TOKEN: emulator.token,
+        HUBSPOT_CLIENT_SECRET: 'hubspot-client-secret-for-tests',
+        HUBSPOT_API_BASE_URL: emulator.url,
+        PUBLIC_URL: 'https://followup.example.com',
+        HUBSPOT_OPEN_LEAD_STATUSES: 'NEW,OPEN,ATTEMPTED',
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain(
+        `Invalid configuration:\n  - HUBSPOT_OPEN_LEAD_STATUSES: "ATTEMPTED" is not a value of HubSpot's contact property hs_lead_status`,
+      );
+      expect(emulator.requests.map((r) => r.path)).toEqual([
+        '/crm/properties/2026-09/contacts/hs_lead_status',
+      ]);
+    } finally {
+      await emulator.close();
     }
   });
 

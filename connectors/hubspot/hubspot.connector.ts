@@ -9,10 +9,12 @@ import {
   type LeadRecord,
 } from '../crm-connector.port.ts';
 import { type LeadRuleOptions, leadRules, openTaskUpdates, taskTexts } from '../crm-mapping.ts';
+import type { StatusPicklist } from '../lead-statuses.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
 import { type HubSpotFailure, hubspotError } from './hubspot.errors.ts';
+import { readLeadStatusPicklist } from './hubspot.lead-status.ts';
 import { limitReader } from './hubspot.limits.ts';
 import {
   activityFromCall,
@@ -30,6 +32,8 @@ import {
   taskProperties,
 } from './hubspot.mapping.ts';
 import { hubspotApi, hubspotPath } from './hubspot.rest.ts';
+
+export { LEAD_STATUS_PROPERTY } from './hubspot.lead-status.ts';
 
 export interface HubSpotConnectorOptions extends LeadRuleOptions {
   readonly accessToken: string;
@@ -132,6 +136,8 @@ function withOwner<T extends { properties: Record<string, string> }>(input: T, o
 
 export interface HubSpotConnector extends CrmConnector {
   readonly name: 'hubspot';
+  /** The options of `hs_lead_status`, read once at start-up to check the configured statuses. */
+  leadStatusPicklist(): Promise<StatusPicklist>;
 }
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
@@ -503,6 +509,8 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     // the twin check's association read (bench/calls-per-lead.bench.ts).
     typicalRequests: 7,
     isReady,
+    leadStatusPicklist: () =>
+      call('read of the contact property hs_lead_status', () => readLeadStatusPicklist(get)),
     async close() {},
   };
 }

@@ -12,8 +12,8 @@ import { jsonBytes, parseJsonBytes } from '../json-bytes.ts';
  * integrations, always use the latest date version",
  * https://developers.hubspot.com/docs/api-reference/latest/overview). Every endpoint below is in
  * HubSpot's published 2026-09 OpenAPI documents (github.com/HubSpot/HubSpot-public-api-spec-
- * collection, PublicApiSpecs/CRM/{Objects,Contacts,Tasks,Associations}/Rollouts/…/2026-09/),
- * checked 2026-12-02. From this version on HubSpot enforces an account's admin-configured
+ * collection, PublicApiSpecs/CRM/{Objects,Contacts,Tasks,Associations,Properties}/Rollouts/…/
+ * 2026-09/), checked 2026-12-02. From this version on HubSpot enforces an account's admin-configured
  * validation rules on CRM writes: see docs/hubspot.md, "API version".
  */
 export const HUBSPOT_API_VERSION = '2026-09';
@@ -26,6 +26,9 @@ export const hubspotPath = {
   /** `/crm/associations/{version}/{from}/{to}{rest}`: association batches. */
   associations: (from: string, to: string, rest = '') =>
     `/crm/associations/${HUBSPOT_API_VERSION}/${from}/${to}${rest}`,
+  /** `/crm/properties/{version}/{objectType}/{propertyName}`: one property's definition. */
+  property: (objectType: string, name: string) =>
+    `/crm/properties/${HUBSPOT_API_VERSION}/${objectType}/${encodeURIComponent(name)}`,
 };
 
 /** What a response middleware of the SDK is handed, as far as the connector's own reads it. */

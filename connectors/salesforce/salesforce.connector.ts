@@ -9,10 +9,12 @@ import {
   type LeadRecord,
 } from '../crm-connector.port.ts';
 import { type LeadRuleOptions, leadRules, taskTexts } from '../crm-mapping.ts';
+import type { StatusPicklist } from '../lead-statuses.ts';
 import type { RequestGate } from '../request-gate.ts';
 import { crmCaller } from '../retry.ts';
 import type { CrmTelemetry } from '../telemetry.ts';
 import type { SalesforceAuth } from './salesforce.config.ts';
+import { leadStatusPicklist } from './salesforce.lead-status.ts';
 import {
   activityFrom,
   cadenceTaskFrom,
@@ -26,6 +28,8 @@ import {
   taskUpdates,
 } from './salesforce.mapping.ts';
 import { isLeadId, to18 } from './salesforce-id.ts';
+
+export { LEAD_STATUS_FIELD } from './salesforce.lead-status.ts';
 
 export interface SalesforceConnectorOptions extends LeadRuleOptions {
   readonly auth: SalesforceAuth;
@@ -140,6 +144,8 @@ export interface SalesforceConnector extends CrmConnector {
   readonly name: 'salesforce';
   /** Fetches the first token of the client-credentials flow; a no-op with a ready session. */
   connect(): Promise<void>;
+  /** The values of Lead `Status`, read once at start-up to check the configured statuses. */
+  leadStatusPicklist(): Promise<StatusPicklist>;
 }
 
 export function createSalesforceConnector(
@@ -447,6 +453,10 @@ export function createSalesforceConnector(
     // A Lead query, a Task query, one collection write and the twin check's Task query.
     typicalRequests: 4,
     isReady,
+    leadStatusPicklist: () =>
+      call('describe of Lead', async () =>
+        leadStatusPicklist(await conn.sobject('Lead').describe()),
+      ),
     async close() {},
   };
 }

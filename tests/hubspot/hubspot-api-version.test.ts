@@ -27,10 +27,10 @@ describe('the HubSpot connector calls only the date-based API version it names',
     );
     await fullDayOfWork(t, ADMIN_TOKEN);
 
-    const calls = t.emulator.requests.map((r) => `${r.method} ${r.path}`);
+    const calls = [...t.startup, ...t.emulator.requests].map((r) => `${r.method} ${r.path}`);
     expect(calls.filter((c) => /\/crm\/v\d+\//.test(c))).toEqual([]);
     const version = HUBSPOT_API_VERSION.replace('-', '\\-');
-    const dated = new RegExp(`^(GET|POST) /crm/(objects|associations)/${version}/`);
+    const dated = new RegExp(`^(GET|POST) /crm/(objects|associations|properties)/${version}/`);
     expect(calls.filter((c) => !dated.test(c))).toEqual([]);
     // Every kind of call the connector makes was among them.
     const kinds = new Set(
@@ -40,6 +40,7 @@ describe('the HubSpot connector calls only the date-based API version it names',
       [
         'GET /contacts',
         'GET /contacts/:id',
+        'GET /contacts/hs_lead_status',
         'POST /calls/batch/read',
         'POST /calls/contacts/batch/read',
         'POST /calls/search',

@@ -173,6 +173,11 @@ function scopesOf(method: string, path: string): string[] {
     type === 'emails'
       ? ['crm.objects.contacts.read', 'sales-email-read']
       : ['crm.objects.contacts.read'];
+  // A property's definition (the start-up's lead-status check): the 2026-09 Properties document
+  // lists alternatives, crm.objects.contacts.read among them (PublicApiSpecs/CRM/Properties/
+  // Rollouts/145899/2026-09/properties.json).
+  if (/^\/crm\/properties\/2026-09\/contacts\/\w+$/.test(path))
+    return ['crm.objects.contacts.read'];
   const association = /^\/crm\/associations\/2026-09\/(\w+)\/(\w+)\/batch\/read$/.exec(path);
   if (association) return [...read(association[1]), ...read(association[2])];
   // A single record (`/objects/contacts/123`, read with its associations' ids) needs its read scope.
@@ -187,8 +192,9 @@ describe('the app asks for the scopes the connector uses, and no more', () => {
     const t = track(await startHubSpotApp(TUESDAY_10AM, { ADMIN_TOKEN, CRM_RATE_LIMIT: '0' }));
     await fullDayOfWork(t, ADMIN_TOKEN);
 
-    const used = new Set(t.emulator.requests.flatMap((r) => scopesOf(r.method, r.path)));
-    const paths = new Set(t.emulator.requests.map((r) => r.path.replace(/\d+/g, ':id')));
+    const requests = [...t.startup, ...t.emulator.requests];
+    const used = new Set(requests.flatMap((r) => scopesOf(r.method, r.path)));
+    const paths = new Set(requests.map((r) => r.path.replace(/\d+/g, ':id')));
     // The scenario reached every kind of call the connector makes.
     for (const path of [
       '/tasks/batch/create',
@@ -197,6 +203,7 @@ describe('the app asks for the scopes the connector uses, and no more', () => {
       '/emails/batch/read',
       '/calls/search',
       '/contacts/search',
+      '/contacts/hs_lead_status',
     ]) {
       expect(
         [...paths].some((p) => p.endsWith(path)),

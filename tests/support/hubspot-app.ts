@@ -12,6 +12,8 @@ export const PUBLIC_URL = 'https://followup.example.com';
 export interface HubSpotTestApp {
   readonly app: FastifyInstance;
   readonly emulator: HubSpotEmulator;
+  /** The requests start-up made before the service served (its lead-status check). */
+  readonly startup: readonly HubSpotEmulator['requests'][number][];
   /** The service's own address (the test calls it as HubSpot does, over HTTP). */
   readonly serviceUrl: string;
   now(): number;
@@ -103,12 +105,17 @@ export async function startHubSpotApp(
     load?: LoadMonitor;
     /** Let the emulator serve the legacy /crm/v3 and /crm/v4 paths too. */
     legacyApi?: boolean;
+    /** The token's scopes, when not the app's. */
+    scopes?: readonly string[];
+    /** Set the account up before the service starts (its start-up reads the account). */
+    prepare?: (emulator: HubSpotEmulator) => void;
   } = {},
 ): Promise<HubSpotTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const { logger, load, ...emulatorOptions } = options;
+  const { logger, load, prepare, ...emulatorOptions } = options;
   const emulator = await startHubSpotEmulator({ now: clock, ...emulatorOptions });
+  prepare?.(emulator);
   const config = testConfig({
     CRM: 'hubspot',
     HUBSPOT_ACCESS_TOKEN: emulator.token,
@@ -118,7 +125,14 @@ export async function startHubSpotApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const { app, serviceUrl } = await serveApp(config, clock, logger, load);
+  const { app, serviceUrl } = await serveApp(config, clock, logger, load).catch(
+    async (error: unknown) => {
+      await emulator.close();
+      throw error;
+    },
+  );
+  // The start-up's own reads (the lead-status check) apart: `emulator.requests` is the work since.
+  const startup = emulator.requests.splice(0);
   const replicas: FastifyInstance[] = [];
 
   const deliverTo =
@@ -143,6 +157,7 @@ export async function startHubSpotApp(
   return {
     app,
     emulator,
+    startup,
     serviceUrl,
     now: clock,
     advance(minutes) {

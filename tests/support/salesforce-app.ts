@@ -14,6 +14,8 @@ export const OUTBOUND_TOKEN = 'outbound-message-token-0123456789';
 export interface SalesforceTestApp {
   readonly app: FastifyInstance;
   readonly emulator: SalesforceEmulator;
+  /** The requests start-up made before the service served (its lead-status check). */
+  readonly startup: readonly SalesforceEmulator['requests'][number][];
   readonly serviceUrl: string;
   now(): number;
   advance(minutes: number): void;
@@ -63,12 +65,19 @@ export async function startSalesforceApp(
   startAt: string,
   env: Record<string, string> = {},
   auth: 'token' | 'client_credentials' = 'token',
-  options: { traffic?: TrafficOptions; logger?: FastifyBaseLogger; load?: LoadMonitor } = {},
+  options: {
+    traffic?: TrafficOptions;
+    logger?: FastifyBaseLogger;
+    load?: LoadMonitor;
+    /** Set the org up before the service starts (its start-up reads the org). */
+    prepare?: (emulator: SalesforceEmulator) => void;
+  } = {},
 ): Promise<SalesforceTestApp> {
   let now = Date.parse(startAt);
   const clock = () => now;
-  const { logger, load, ...emulatorOptions } = options;
+  const { logger, load, prepare, ...emulatorOptions } = options;
   const emulator = await startSalesforceEmulator({ now: clock, ...emulatorOptions });
+  prepare?.(emulator);
   const credentials: Record<string, string> =
     auth === 'token'
       ? { SALESFORCE_INSTANCE_URL: emulator.url, SALESFORCE_ACCESS_TOKEN: emulator.accessToken }
@@ -86,7 +95,14 @@ export async function startSalesforceApp(
     TIMEZONE: 'America/New_York',
     ...env,
   });
-  const { app, serviceUrl } = await serveApp(config, clock, logger, load);
+  const { app, serviceUrl } = await serveApp(config, clock, logger, load).catch(
+    async (error: unknown) => {
+      await emulator.close();
+      throw error;
+    },
+  );
+  // The start-up's own reads (the lead-status check) apart: `emulator.requests` is the work since.
+  const startup = emulator.requests.splice(0);
   const replicas: FastifyInstance[] = [];
   const postTo =
     (url: string) =>
@@ -103,6 +119,7 @@ export async function startSalesforceApp(
   return {
     app,
     emulator,
+    startup,
     serviceUrl,
     now: clock,
     advance(minutes) {

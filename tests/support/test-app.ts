@@ -66,7 +66,12 @@ export async function serveApp(
   });
   const chosen = await createConnector(config, clock, metrics.crm(config.crm));
   if (!chosen.ok) throw new Error(chosen.message);
-  await chosen.value.start?.();
+  const report = await chosen.value.start?.();
+  // As the server: problems stop start-up, warnings are logged.
+  if (report && report.problems.length > 0) {
+    throw new Error(`Invalid configuration:\n${report.problems.join('\n')}`);
+  }
+  for (const warning of report?.warnings ?? []) logger.warn(warning);
   const app = await buildApp({
     config,
     connector: chosen.value.connector,
