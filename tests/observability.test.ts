@@ -93,9 +93,12 @@ describe('GET /metrics', () => {
     expect(count('speed_to_lead_seconds_sum')).toBe(135);
     expect(count('speed_to_lead_seconds_bucket', { le: '30' })).toBe(0);
     expect(count('speed_to_lead_seconds_bucket', { le: '60' })).toBe(3);
-    // Every request the emulator saw is counted once, by operation, and timed at the gate.
+    // Every request the emulator saw is counted once, by operation, and timed at the gate: the
+    // start-up's lead-status check too.
     const requests = count('crm_requests_total', { connector: 'hubspot', status: 'ok' });
-    expect(requests).toBe(hubspot.emulator.requests.length);
+    expect(requests).toBe(hubspot.startup.length + hubspot.emulator.requests.length);
+    const statusRead = { operation: 'read of the contact property hs_lead_status', status: 'ok' };
+    expect(count('crm_requests_total', statusRead)).toBe(1);
     // Three contacts: each read with its associations in one request (new contacts have none).
     expect(count('crm_requests_total', { operation: 'read of a contact', status: 'ok' })).toBe(3);
     expect(count('crm_requests_total', { operation: 'batch create of tasks' })).toBe(1);
