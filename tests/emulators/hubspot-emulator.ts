@@ -2,7 +2,8 @@
  * A local emulator of the slice of the HubSpot CRM API the connector uses, speaking HubSpot's
  * wire format to the real `@hubspot/api-client`: the date-based object endpoints
  * (`/crm/objects/{version}/…`: single read, list, batches, search) and association batch reads
- * (`/crm/associations/{version}/…`) of the versions in `DATED_VERSIONS`, HubSpot's validation
+ * (`/crm/associations/{version}/…`) and the property read (`/crm/properties/{version}/…`, see
+ * hubspot-properties.ts) of the versions in `DATED_VERSIONS`, HubSpot's validation
  * errors (unknown properties, bad enum values, a task without `hs_timestamp`, unknown owners,
  * wrong association types, oversized batches, and from 2026-09 the account's own required
  * fields), its 401 and its 429 rate-limit body and headers. The legacy `/crm/v3` and `/crm/v4`

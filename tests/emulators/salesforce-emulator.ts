@@ -2,7 +2,8 @@
  * A local emulator of the Salesforce REST API slice the connector uses, answering the real
  * `jsforce` in Salesforce's wire format: SOQL `query` (the subset the connector writes, with
  * paging), sObject Collections create/update/delete (`composite/sobjects`, at most 200 records,
- * allOrNone), the OAuth 2.0 client-credentials token endpoint, and Salesforce's errors
+ * allOrNone), sObject Describe (`sobjects/{object}/describe`, picklist entries with `active`),
+ * the OAuth 2.0 client-credentials token endpoint, and Salesforce's errors
  * (`INVALID_FIELD`, `REQUIRED_FIELD_MISSING`, `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`,
  * `INVALID_FIELD_FOR_INSERT_UPDATE`, `MALFORMED_ID`, `INVALID_SESSION_ID` 401,
  * `REQUEST_LIMIT_EXCEEDED` 403, 5xx). Faults can be queued.
