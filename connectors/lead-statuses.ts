@@ -86,19 +86,32 @@ export function checkStatuses(
   return { problems, warnings };
 }
 
+/** How long start-up waits for the picklist before it serves with the statuses unchecked. */
+export const PICKLIST_WAIT_MS = 15_000;
+
+/** `read`, or a rejection once `ms` have passed (a connection that hangs must not hold start-up). */
+function within<T>(read: () => Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([read(), late]).finally(() => clearTimeout(timer));
+}
+
 /**
- * Reads the picklist and checks the statuses; a picklist that cannot be read (a missing scope or
- * permission, an outage) leaves them unchecked, with a warning that says so, and start-up goes
- * on as before the check existed.
+ * Reads the picklist and checks the statuses; a picklist that cannot be read in time (a missing
+ * scope or permission, an outage, a connection that hangs) leaves them unchecked, with a warning
+ * that says so, and start-up goes on as before the check existed.
  */
 export async function checkLeadStatuses(
   read: () => Promise<StatusPicklist>,
   name: string,
   configured: readonly ConfiguredStatuses[],
+  waitMs = PICKLIST_WAIT_MS,
 ): Promise<StartReport> {
   let picklist: StatusPicklist;
   try {
-    picklist = await read();
+    picklist = await within(read, waitMs);
   } catch (error) {
     const why = (error instanceof Error ? error.message : String(error)).slice(0, DETAIL);
     const variables = configured.map((c) => c.variable).join(', ');
