@@ -19,7 +19,8 @@
  *
  * Other knobs: INTAKE_WARMUP_SECONDS (5), INTAKE_RATE (500 requests/s), INTAKE_RATE_BATCH (1
  * event a request), INTAKE_LATENCY_MS (50), INTAKE_PROBES (30 sequential deliveries a probe);
- * INTAKE_CONNECTIONS= (empty) skips the throughput phases.
+ * INTAKE_CONNECTIONS= (empty) skips the throughput phases. INTAKE_FLOOR=same-requests makes the
+ * floor send the service's CRM requests for new contacts (see bench/intake-floor.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -89,16 +90,19 @@ async function startTargets(emulator: Emulator, pool: ContactPool) {
     }),
   );
   await Promise.all([ready(servicePort), ready(floorPort)]);
-  // The floor writes nothing, so it may read the same contacts over and over.
+  // The default floor writes nothing, so it may read the same contacts over and over; the
+  // floor making the service's requests writes their tasks, so it gets new contacts too.
   const reread = pool.take(10_000);
   let cursor = 0;
+  const rereads = (n: number) =>
+    Array.from({ length: n }, () => reread[cursor++ % reread.length] ?? 0);
   const targets: Target[] = [
     { name: 'service', port: servicePort, pid: service.pid, ids: pool.take },
     {
       name: 'floor',
       port: floorPort,
       pid: floor.pid,
-      ids: (n) => Array.from({ length: n }, () => reread[cursor++ % reread.length] ?? 0),
+      ids: process.env.INTAKE_FLOOR === 'same-requests' ? pool.take : rereads,
     },
   ];
   return { targets, children: [service, floor] };
