@@ -4,6 +4,8 @@
  * tasks back from the emulator's store.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cadenceTaskFrom as hubspotTask } from '../connectors/hubspot/hubspot.mapping.ts';
 import {
@@ -15,6 +17,15 @@ import type { SalesforceEmulator } from '../tests/emulators/salesforce-emulator.
 import { signV3 } from '../tests/support/hubspot-app.ts';
 
 export const PUBLIC_URL = 'https://followup.example.com';
+
+/** A port free on the loopback interface now, for a process the bench starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
 
 /**
  * Starts the service as production does, listening on `port`, with quiet logs and hours open

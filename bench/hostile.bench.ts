@@ -19,14 +19,13 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { startHubSpotEmulator } from '../tests/emulators/hubspot-emulator.ts';
 import { startSalesforceEmulator } from '../tests/emulators/salesforce-emulator.ts';
-import { PUBLIC_URL, ready, startService } from './bench-kit.ts';
+import { freePort, PUBLIC_URL, ready, startService } from './bench-kit.ts';
 import { type Attack, attack } from './hostile-attack.ts';
 import {
   ADMIN_TOKEN,
@@ -44,14 +43,6 @@ const SLOW_SOCKETS = numberFrom('HOSTILE_SLOW_SOCKETS', 5);
 const BASELINE_SECONDS = 5;
 const PROBE_INTERVAL_MS = 20;
 const TARGET_P99_MS = 50;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;

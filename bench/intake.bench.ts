@@ -23,9 +23,8 @@
  * floor send the service's CRM requests for new contacts (see bench/intake-floor.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
-import { PUBLIC_URL, ready, startService } from './bench-kit.ts';
+import { freePort, PUBLIC_URL, ready, startService } from './bench-kit.ts';
 import { type ContactPool, contactPool, type Emulator, startEmulator } from './intake-emulator.ts';
 import {
   cannon,
@@ -58,14 +57,6 @@ const CONNECTIONS = (process.env.INTAKE_CONNECTIONS ?? '10,50,100')
 /** Fresh contacts seeded before each service phase: enough for this many events a second. */
 const SEEDED_EVENTS_PER_SECOND = 15_000;
 const REFILL = 10_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A receiver that must not outlive the bench, even one that fails midway. */
 function owned(child: ChildProcess): ChildProcess {

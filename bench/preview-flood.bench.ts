@@ -10,11 +10,9 @@
  *   npm run bench:preview-flood
  *   SERVICE_DIR=/tmp/old FLOOD_SECONDS=10 npm run bench:preview-flood
  */
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHubSpotEmulator } from '../tests/emulators/hubspot-emulator.ts';
-import { hubspotSender, PUBLIC_URL, ready, startService } from './bench-kit.ts';
+import { freePort, hubspotSender, PUBLIC_URL, ready, startService } from './bench-kit.ts';
 
 const numberFrom = (name: string, fallback: number) => Number(process.env[name] || fallback);
 const SECONDS = numberFrom('FLOOD_SECONDS', 20);
@@ -22,14 +20,6 @@ const CLIENTS = numberFrom('FLOOD_CLIENTS', 100);
 const DELIVERY_EVERY_MS = numberFrom('DELIVERY_EVERY_MS', 300);
 const SECRET = 'preview-flood-client-secret';
 const LEADS = [{ phone: '+1' }, { country: 'RU' }, { country: 'US' }, { country: 'BR' }];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** Posts previews until `until`, each of another lead and day; counts the answers by status. */
 async function flood(port: number, client: number, until: number, statuses: Map<number, number>) {
