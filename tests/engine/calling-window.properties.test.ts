@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
-import { type Parsed, parseContactHours, parseWeeklyHours } from '../../src/config/hours.ts';
+import { parseContactHours, parseWeeklyHours } from '../../src/config/hours.ts';
 import { leadHolidayCalendar } from '../../src/config/schedule.ts';
 import { plan } from '../../src/engine/plan.ts';
 import { timeline } from '../../src/engine/timeline.ts';
@@ -21,6 +21,7 @@ import type {
   Schedule,
 } from '../../src/engine/types.ts';
 import { loadCallingRules } from '../../src/rules/calling-rules.ts';
+import { unwrap } from '../support/parsed.ts';
 import { outsideLeadWindow } from './lead-window-check.ts';
 
 const SEED = 20_261_202;
@@ -29,11 +30,6 @@ const RUNS = 120;
 const RUNS_PER_ROW = 25;
 const DAY = 86_400_000;
 const TIMEOUT = 60_000;
-
-function unwrap<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
 
 const ZONES = [
   'America/New_York',

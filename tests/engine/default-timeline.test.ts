@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
-import { type Parsed, parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
+import { parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
 import { plan } from '../../src/engine/plan.ts';
 import { type TimelineEntry, timeline } from '../../src/engine/timeline.ts';
 import type {
@@ -14,14 +14,10 @@ import type {
   Schedule,
   TaskStatus,
 } from '../../src/engine/types.ts';
+import { unwrap } from '../support/parsed.ts';
 
 const NY = 'America/New_York';
 const BERLIN = 'Europe/Berlin';
-
-function unwrap<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
 
 interface ScheduleOptions {
   readonly teamZone?: string;

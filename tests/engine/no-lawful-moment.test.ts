@@ -6,14 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
-import { type Parsed, parseWeeklyHours } from '../../src/config/hours.ts';
+import { parseWeeklyHours } from '../../src/config/hours.ts';
 import { plan } from '../../src/engine/plan.ts';
 import type { CadenceTask, CallingRule, LeadSnapshot, Schedule } from '../../src/engine/types.ts';
-
-function unwrap<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
+import { unwrap } from '../support/parsed.ts';
 
 // Contact hours in the evening, and a rule that ends calls at 18:00 (Rhode Island's weekdays).
 const schedule: Schedule = {

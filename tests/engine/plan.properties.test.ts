@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
-import { type Parsed, parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
+import { parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
 import { leadPlace } from '../../src/engine/lead-window.ts';
 import { plan } from '../../src/engine/plan.ts';
 import { nextOpening } from '../../src/engine/schedule.ts';
@@ -22,6 +22,7 @@ import {
   type Schedule,
   type TaskDraft,
 } from '../../src/engine/types.ts';
+import { unwrap } from '../support/parsed.ts';
 import { hhmm, outsideLeadWindow, wallInstants } from './lead-window-check.ts';
 
 const MINUTE = 60_000;
@@ -187,11 +188,6 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
 
 // ---------------------------------------------------------------------------------------------
 // Building inputs through the real parsers and holiday data
-
-function unwrap<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
 
 /** `YYYY-MM-DD` plus `days` calendar days. */
 function addDays(isoDate: string, days: number): string {

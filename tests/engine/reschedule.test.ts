@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
-import { parseWeeklyHours } from '../../src/config/hours.ts';
 import { plan } from '../../src/engine/plan.ts';
 import type { CadenceTask, LeadSnapshot, Schedule, TaskDraft } from '../../src/engine/types.ts';
+import { weeklyHours } from '../support/parsed.ts';
 import { CORPUS_SEED, CORPUS_SIZE, decisionCorpus } from './decision-corpus.ts';
 import { outsideLeadWindow } from './lead-window-check.ts';
 
-const hours = (text: string) => {
-  const parsed = parseWeeklyHours(text);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-};
+const hours = weeklyHours;
 
 // A New York team; the lead's calling window is the default, Mon-Fri 08:00-20:00 its own time.
 const schedule: Schedule = {

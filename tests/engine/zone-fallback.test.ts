@@ -6,14 +6,10 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { researchCadence } from '../../src/cadence/research-cadence.ts';
 import { holidayCalendar, parseHolidays } from '../../src/config/holidays.ts';
-import { type Parsed, parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
+import { parseRange, parseWeeklyHours } from '../../src/config/hours.ts';
 import { timeline } from '../../src/engine/timeline.ts';
 import type { LeadSnapshot, Schedule } from '../../src/engine/types.ts';
-
-function unwrap<T>(parsed: Parsed<T>): T {
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
+import { unwrap } from '../support/parsed.ts';
 
 const schedule: Schedule = {
   teamZone: 'America/New_York',
