@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEAD_STATUS_OPTIONS } from '../emulators/hubspot-properties.ts';
-import { captureLogs } from '../support/captured-logs.ts';
+import { captureLogs, refusedStart, warningsOf } from '../support/captured-logs.ts';
 import { contactCreated, type HubSpotTestApp, startHubSpotApp } from '../support/hubspot-app.ts';
 
 // Tuesday 2026-11-24, 10:00 in New York.
@@ -14,17 +14,8 @@ afterEach(async () => {
 });
 
 /** The message start-up stops with, or a failure when it starts. */
-async function refusal(...args: Parameters<typeof startHubSpotApp>): Promise<string> {
-  try {
-    t = await startHubSpotApp(...args);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the service started');
-}
-
-const warningsOf = (lines: string[]) =>
-  lines.map((line) => JSON.parse(line)).filter((line) => line.level === 40);
+const refusal = (...args: Parameters<typeof startHubSpotApp>) =>
+  refusedStart(() => startHubSpotApp(...args));
 
 describe('HubSpot start-up checks the lead statuses against hs_lead_status', () => {
   it('stops on a status HubSpot does not have, naming the variable, the status and its values', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LEAD_STATUSES } from '../emulators/salesforce-emulator.ts';
-import { captureLogs } from '../support/captured-logs.ts';
+import { captureLogs, refusedStart, warningsOf } from '../support/captured-logs.ts';
 import { type SalesforceTestApp, startSalesforceApp } from '../support/salesforce-app.ts';
 
 // Tuesday 2026-11-24, 10:00 in New York.
@@ -14,17 +14,8 @@ afterEach(async () => {
 });
 
 /** The message start-up stops with, or a failure when it starts. */
-async function refusal(...args: Parameters<typeof startSalesforceApp>): Promise<string> {
-  try {
-    t = await startSalesforceApp(...args);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('the service started');
-}
-
-const warningsOf = (lines: string[]) =>
-  lines.map((line) => JSON.parse(line)).filter((line) => line.level === 40);
+const refusal = (...args: Parameters<typeof startSalesforceApp>) =>
+  refusedStart(() => startSalesforceApp(...args));
 
 const active = (value: string, label = value) => ({ value, label, active: true });
 
